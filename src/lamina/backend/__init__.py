@@ -1,0 +1,22 @@
+"""The engines. The only package that imports torch or jax.
+
+``lamina.backend.core``, ``.ops``, ``.nn``, ``.random`` and ``.train_step`` are the active
+backend's modules (chosen by ``LAMINA_BACKEND``, torch by default); ``contract.py`` lists what
+each provides.
+"""
+
+from lamina import config as _config
+
+_name = _config.backend()
+if _name == "torch":
+    from lamina.backend.torch import core, nn, ops, random, train_step  # noqa: F401
+else:  # pragma: no cover - engines added by later work
+    raise ImportError(
+        f"lamina: the {_name!r} backend is not available in this version; "
+        "unset LAMINA_BACKEND (or set it to 'torch')."
+    )
+
+
+def backend() -> str:
+    """The active backend's name."""
+    return _name

@@ -1,0 +1,84 @@
+"""The functions every backend provides, by module, with a one-line description each.
+
+A backend is a package ``lamina.backend.<name>`` with the modules below. ``lamina.ops``
+binds these names once at import, so a call costs exactly the engine's own call.
+``tests/backend/test_contract.py`` checks that the active backend has every name.
+"""
+
+CORE = {
+    "DEVICE": "the default device the backend places new tensors on",
+    "LayerBase": "the base class of Layer (torch.nn.Module on torch, object elsewhere)",
+    "Variable": "a trainable or non-trainable state tensor with .assign, .numpy, .name, .path",
+    "make_variable": "make_variable(value, dtype, trainable, name) -> Variable",
+    "is_tensor": "True for the engine's tensor type",
+    "convert_to_tensor": "convert_to_tensor(x, dtype=None) -> tensor on the default device",
+    "convert_to_numpy": "convert_to_numpy(x) -> numpy.ndarray (detached, on the host)",
+    "from_numpy_shared": "tensor that shares memory with a NumPy array where the engine can",
+    "cast": "cast(x, dtype) -> tensor of that dtype",
+    "standardize_dtype": "standardize_dtype(d) -> canonical dtype name ('float32', 'int64', ...)",
+    "to_engine_dtype": "to_engine_dtype(name) -> the engine's dtype object",
+    "dtype_of": "dtype_of(x) -> canonical dtype name of a tensor",
+    "shape_of": "shape_of(x) -> tuple of ints",
+    "compute_output_shapes": "run a function on shape-only tensors; return the output shapes",
+    "no_grad": "context manager that turns off gradient tracking",
+    "device_name": "device_name() -> 'cpu', 'cuda:0', ...",
+}
+
+OPS = {
+    name: "NumPy-like op with Keras 3 semantics"
+    for name in (
+        "add subtract multiply divide true_divide negative power matmul dot tensordot "
+        "abs absolute sign sqrt square exp expm1 log log1p log2 log10 sin cos tan tanh "
+        "sinh cosh arcsin arccos arctan arctanh floor ceil round clip maximum minimum "
+        "where equal not_equal greater greater_equal less less_equal logical_and "
+        "logical_or logical_not isnan isinf isfinite sum mean max min prod std var "
+        "argmax argmin cumsum cumprod any all reshape transpose expand_dims squeeze "
+        "concatenate stack split tile repeat broadcast_to zeros ones zeros_like "
+        "ones_like full full_like eye arange take take_along_axis one_hot "
+        "sort argsort flip roll pad reciprocal erf rsqrt logsumexp norm "
+        "einsum outer cond stop_gradient size ndim"
+    ).split()
+}
+
+NN = {
+    "relu": "max(x, 0)",
+    "relu6": "min(max(x, 0), 6)",
+    "sigmoid": "1 / (1 + exp(-x))",
+    "hard_sigmoid": "Keras 3 hard sigmoid: relu6(x + 3) / 6",
+    "softplus": "log(1 + exp(x))",
+    "softsign": "x / (1 + |x|)",
+    "silu": "x * sigmoid(x)",
+    "gelu": "gelu(x, approximate=True)",
+    "elu": "elu(x, alpha=1.0)",
+    "selu": "scaled elu",
+    "leaky_relu": "leaky_relu(x, negative_slope=0.2)",
+    "softmax": "softmax(x, axis=-1)",
+    "log_softmax": "log_softmax(x, axis=-1)",
+    "dropout": "dropout(x, rate, noise_shape, generator) with 1/(1-rate) scaling",
+    "categorical_crossentropy": "per-sample categorical cross-entropy, Keras' clipping",
+    "sparse_categorical_crossentropy": "per-sample sparse categorical cross-entropy",
+    "binary_crossentropy": "elementwise binary cross-entropy, Keras' clipping",
+    "moments": "mean and variance over axes",
+}
+
+RANDOM = {
+    "make_generator": "make_generator(seed) -> engine generator state",
+    "normal": "normal(shape, mean, stddev, dtype, seed)",
+    "uniform": "uniform(shape, minval, maxval, dtype, seed)",
+    "truncated_normal": "normal draws, redrawn outside two standard deviations",
+    "randint": "integers in [minval, maxval)",
+    "permutation": "permutation(n, seed) -> int64 indices",
+    "set_global_seed": "seed the engine's global generators",
+}
+
+TRAIN = {
+    "gradients": "gradients(loss, variables) -> list of gradients (None -> zeros)",
+    "adam_update": "fused Keras Adam update over lists of tensors",
+    "sgd_update": "fused Keras SGD (momentum, nesterov) update",
+    "rmsprop_update": "fused Keras RMSprop update",
+    "adagrad_update": "fused Keras Adagrad update",
+    "clip_by_global_norm": "scale gradients so their joint norm is at most clipnorm",
+    "compile_function": "wrap a step function in the engine's compiler",
+}
+
+MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN}

@@ -1,0 +1,280 @@
+"""Tensors, variables, dtypes and devices on PyTorch."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np
+import torch
+
+from lamina import config
+
+LayerBase = torch.nn.Module
+
+
+def _pick_device() -> torch.device:
+    wanted = os.environ.get("LAMINA_DEVICE")
+    if wanted:
+        try:
+            return torch.device(wanted)
+        except RuntimeError as e:
+            raise ValueError(
+                f"LAMINA_DEVICE: expected a torch device such as 'cpu' or 'cuda:0'; got {wanted!r}"
+            ) from e
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+DEVICE = _pick_device()
+
+_DTYPES = {
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "uint8": torch.uint8,
+    "uint16": torch.uint16,
+    "uint32": torch.uint32,
+    "uint64": torch.uint64,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "bool": torch.bool,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+_NAMES = {v: k for k, v in _DTYPES.items()}
+_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "int64"}
+
+
+def standardize_dtype(dtype) -> str | None:
+    """Canonical dtype name for a name, NumPy dtype or torch dtype (None stays None)."""
+    if dtype is None:
+        return None
+    if isinstance(dtype, torch.dtype):
+        return _NAMES[dtype]
+    if isinstance(dtype, str):
+        name = _ALIASES.get(dtype, dtype)
+        if name in _DTYPES:
+            return name
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = getattr(dtype, "name", None)
+    if name in _DTYPES:
+        return name
+    raise ValueError(f"Unknown dtype: {dtype!r}")
+
+
+def to_engine_dtype(dtype) -> torch.dtype | None:
+    if dtype is None or isinstance(dtype, torch.dtype):
+        return dtype
+    return _DTYPES[standardize_dtype(dtype)]
+
+
+def dtype_of(x) -> str:
+    return _NAMES[x.dtype]
+
+
+def shape_of(x) -> tuple:
+    return tuple(x.shape)
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+def device_name() -> str:
+    return str(DEVICE)
+
+
+def convert_to_tensor(x, dtype=None):
+    """A tensor on the default device; Python floats become floatx and ints int32 (as Keras)."""
+    dt = to_engine_dtype(dtype)
+    if isinstance(x, torch.Tensor):
+        if dt is not None and x.dtype != dt:
+            x = x.to(dt)
+        if x.device.type != DEVICE.type and x.device.type != "meta":
+            x = x.to(DEVICE)
+        return x
+    if not isinstance(x, np.ndarray):
+        if dt is None and isinstance(x, (bool, int, float, list, tuple)):
+            arr = np.asarray(x)
+            if arr.dtype == np.float64:
+                arr = arr.astype(config.floatx())
+            elif arr.dtype == np.int64:
+                arr = arr.astype(np.int32)
+            x = arr
+        else:
+            x = np.asarray(x)
+    if x.dtype.kind in "UOS":
+        raise ValueError(f"Cannot convert an array of dtype {x.dtype} to a tensor")
+    t = torch.from_numpy(np.ascontiguousarray(x))
+    if dt is not None or DEVICE.type != "cpu":
+        t = t.to(device=DEVICE, dtype=dt or t.dtype)
+    return t
+
+
+def from_numpy_shared(x: np.ndarray):
+    """A tensor sharing the array's memory (CPU), or a single copy on the device."""
+    if not x.flags.c_contiguous or not x.flags.writeable:
+        x = np.ascontiguousarray(x) if x.flags.writeable else np.array(x)
+    t = torch.from_numpy(x)
+    return t if DEVICE.type == "cpu" else t.to(DEVICE)
+
+
+def convert_to_numpy(x):
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.device.type != "cpu":
+            x = x.cpu()
+        if x.dtype == torch.bfloat16:
+            x = x.float()
+        return x.numpy()
+    return np.asarray(x)
+
+
+def cast(x, dtype):
+    dt = to_engine_dtype(dtype)
+    if isinstance(x, torch.Tensor):
+        return x if x.dtype == dt else x.to(dt)
+    return convert_to_tensor(x, dt)
+
+
+no_grad = torch.no_grad
+
+
+class Variable(torch.nn.Parameter):
+    """A lamina variable: a ``torch.nn.Parameter`` with Keras' name, path and ``assign``.
+
+    Non-trainable variables (BatchNormalization's moving statistics) are parameters with
+    ``requires_grad=False``, so ``.parameters()``, ``.to(device)`` and ``state_dict`` see all
+    state, as Keras' variable lists do.
+    """
+
+    def __new__(cls, data, trainable=True, name=None):
+        obj = super().__new__(cls, data, requires_grad=trainable and data.is_floating_point())
+        obj._lamina_name = name
+        obj._lamina_path = name
+        obj._lamina_trainable = trainable
+        return obj
+
+    @property
+    def name(self):
+        return self._lamina_name
+
+    @property
+    def path(self):
+        return self._lamina_path
+
+    @property
+    def trainable(self):
+        return self._lamina_trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._lamina_trainable = bool(value)
+        if self.is_floating_point():
+            self.requires_grad_(bool(value))
+
+    @property
+    def value(self):
+        return self
+
+    def assign(self, value):
+        with torch.no_grad():
+            if isinstance(value, torch.Tensor):
+                self.copy_(value)
+            else:
+                self.copy_(torch.as_tensor(np.asarray(value), dtype=self.dtype))
+        return self
+
+    def assign_add(self, value):
+        with torch.no_grad():
+            self.add_(value)
+        return self
+
+    def assign_sub(self, value):
+        with torch.no_grad():
+            self.sub_(value)
+        return self
+
+    def numpy(self):
+        return convert_to_numpy(self)
+
+    def __repr__(self):
+        return (
+            f"<Variable path={self._lamina_path}, shape={tuple(self.shape)}, "
+            f"dtype={_NAMES[self.dtype]}, trainable={self._lamina_trainable}>"
+        )
+
+    def __deepcopy__(self, memo):
+        out = Variable(self.data.clone(memory_format=torch.preserve_format),
+                       self._lamina_trainable, self._lamina_name)
+        out._lamina_path = self._lamina_path
+        memo[id(self)] = out
+        return out
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild_variable, (self.data, self._lamina_trainable, self._lamina_name))
+
+
+def _rebuild_variable(data, trainable, name):
+    return Variable(data, trainable, name)
+
+
+def make_variable(value, dtype=None, trainable=True, name=None):
+    t = convert_to_tensor(value, dtype)
+    if t.device != DEVICE and t.device.type != "meta":
+        t = t.to(DEVICE)
+    return Variable(t.detach().clone(), trainable=trainable, name=name)
+
+
+# --- shape-only evaluation (DESIGN rule 3) -------------------------------------------------
+
+_PROBE_SIZES = (7, 11)
+
+
+def _meta_input(spec, size):
+    shape, dtype = spec
+    return torch.empty(
+        tuple(size if d is None else d for d in shape), dtype=to_engine_dtype(dtype), device="meta"
+    )
+
+
+def compute_output_shapes(fn, specs):
+    """Shapes and dtypes of ``fn``'s outputs for inputs given as ``(shape, dtype)`` specs.
+
+    ``fn`` takes a structure of tensors like ``specs`` (a flat list) and returns a flat list of
+    tensors. It runs twice on "meta" tensors (no data, no compute) with the unknown dimensions
+    set to two different sizes; output dimensions that differ are unknown (None).
+    """
+    has_unknown = any(d is None for shape, _ in specs for d in shape)
+    runs = []
+    for size in _PROBE_SIZES[: 2 if has_unknown else 1]:
+        with torch.no_grad():
+            outs = fn([_meta_input(s, size) for s in specs])
+        runs.append(outs)
+    result = []
+    for i, out in enumerate(runs[0]):
+        shape = list(out.shape)
+        if len(runs) > 1:
+            other = runs[1][i].shape
+            shape = [a if a == b else None for a, b in zip(shape, other)]
+        result.append((tuple(shape), _NAMES[out.dtype]))
+    return result
+
+
+@contextlib.contextmanager
+def device_scope(name):
+    """Place new tensors on another device inside the block."""
+    global DEVICE
+    old = DEVICE
+    DEVICE = torch.device(name)
+    try:
+        yield
+    finally:
+        DEVICE = old

@@ -1,0 +1,67 @@
+"""Random numbers on PyTorch from seeded generators."""
+
+from __future__ import annotations
+
+import random as _pyrandom
+
+import numpy as np
+import torch
+
+from lamina.backend.torch.core import DEVICE, to_engine_dtype
+
+
+def make_generator(seed: int | None):
+    """A torch.Generator seeded with ``seed`` (drawn from the global generator when None)."""
+    g = torch.Generator(device=DEVICE)
+    if seed is None:
+        seed = int(torch.randint(0, 2**62, (1,)).item())
+    g.manual_seed(int(seed))
+    return g
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
+    g = seed if isinstance(seed, torch.Generator) else make_generator(seed)
+    out = torch.empty(_shape(shape), dtype=to_engine_dtype(dtype), device=DEVICE)
+    return out.normal_(mean, stddev, generator=g)
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
+    g = seed if isinstance(seed, torch.Generator) else make_generator(seed)
+    out = torch.empty(_shape(shape), dtype=to_engine_dtype(dtype), device=DEVICE)
+    return out.uniform_(minval, maxval, generator=g)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
+    """Standard normal draws, redrawn while outside [-2, 2], then scaled and shifted."""
+    g = seed if isinstance(seed, torch.Generator) else make_generator(seed)
+    out = torch.empty(_shape(shape), dtype=to_engine_dtype(dtype), device=DEVICE).normal_(generator=g)
+    bad = out.abs() > 2.0
+    while bool(bad.any()):
+        redraw = torch.empty(int(bad.sum()), dtype=out.dtype, device=DEVICE).normal_(generator=g)
+        out[bad] = redraw
+        bad = out.abs() > 2.0
+    return out * stddev + mean
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    g = seed if isinstance(seed, torch.Generator) else make_generator(seed)
+    out = torch.randint(minval, maxval, _shape(shape), generator=g, device=DEVICE)
+    return out.to(to_engine_dtype(dtype))
+
+
+def permutation(n: int, seed=None):
+    if seed is None:
+        return torch.randperm(n, device=DEVICE)
+    g = seed if isinstance(seed, torch.Generator) else make_generator(seed)
+    return torch.randperm(n, generator=g, device=DEVICE)
+
+
+def set_global_seed(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's global generators."""
+    _pyrandom.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)

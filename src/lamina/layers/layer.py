@@ -1,0 +1,607 @@
+"""The Layer base class.
+
+A Layer holds variables (``add_weight``), computes ``call(inputs)``, and builds itself the first
+time it sees an input shape. On torch it IS a ``torch.nn.Module`` (DESIGN rule 4), so
+``.parameters()``, ``.to(device)`` and ``state_dict`` work on any lamina layer or model.
+
+Calling a layer on symbolic tensors (from ``Input``) computes output shapes once, on
+shape-only tensors, and records a graph node (DESIGN rule 3); calling it on real tensors goes
+straight to ``call``.
+
+>>> import lamina
+>>> class Scale(lamina.layers.Layer):
+...     def build(self, input_shape):
+...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+...     def call(self, x):
+...         return x * self.w
+>>> Scale()(lamina.ops.ones((2, 3))).shape
+(2, 3)
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from lamina import activations, config, constraints, initializers, regularizers
+from lamina.backend import core as backend
+from lamina.layers.input_spec import InputSpec, check_input_spec
+from lamina.layers.node import Node
+from lamina.ops.symbolic import SymbolicTensor, is_symbolic
+from lamina.utils import registry
+
+_Tensor = None  # the engine tensor type, set lazily from backend
+
+
+class _CallContext:
+    """What the outermost call said about ``training``, for the layers inside it."""
+
+    training = None
+
+
+CALL_CONTEXT = _CallContext()
+
+_BASE_ARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length"}
+
+
+def _flatten(x):
+    if isinstance(x, (list, tuple)):
+        out = []
+        for v in x:
+            out.extend(_flatten(v))
+        return out
+    if isinstance(x, dict):
+        out = []
+        for k in sorted(x):
+            out.extend(_flatten(x[k]))
+        return out
+    return [x]
+
+
+def _pack_like(structure, flat, pos=0):
+    """Rebuild ``structure`` with leaves taken in order from ``flat``; returns (value, next_pos)."""
+    if isinstance(structure, (list, tuple)):
+        out = []
+        for v in structure:
+            item, pos = _pack_like(v, flat, pos)
+            out.append(item)
+        return (tuple(out) if isinstance(structure, tuple) else out), pos
+    if isinstance(structure, dict):
+        out = {}
+        for k in sorted(structure):
+            out[k], pos = _pack_like(structure[k], flat, pos)
+        return out, pos
+    return flat[pos], pos + 1
+
+
+def _shape_structure(x):
+    """Shapes of a tensor, or a list/dict of tensors, as tuples (None for unknown)."""
+    if isinstance(x, (list, tuple)):
+        return [_shape_structure(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _shape_structure(v) for k, v in x.items()}
+    if isinstance(x, SymbolicTensor):
+        return x.shape
+    return tuple(x.shape)
+
+
+class Layer(backend.LayerBase):
+    """Base class of all layers: variables, build/call, config and graph bookkeeping."""
+
+    # set by subclasses that pass masks through unchanged
+    supports_masking = False
+
+    def __init__(
+        self,
+        *,
+        activity_regularizer=None,
+        trainable: bool = True,
+        dtype=None,
+        autocast: bool = True,
+        name: str | None = None,
+        **kwargs,
+    ):
+        backend.LayerBase.__init__(self)
+        unknown = set(kwargs) - _BASE_ARGS
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}: unexpected keyword argument(s) {sorted(unknown)}"
+            )
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}")
+        self.name = name or registry.unique_name(registry.snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._set_dtype(dtype)
+        self.autocast = autocast
+        self.built = False
+        self.input_spec = None
+        self._own_variables = []
+        self._losses = []
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        sig = inspect.signature(self.call).parameters
+        self._call_takes_training = "training" in sig
+        self._call_takes_mask = "mask" in sig
+        self._call_has_varkw = any(p.kind == p.VAR_KEYWORD for p in sig.values())
+
+        # Keras 2/3 shorthand for the input shape of the first layer of a Sequential
+        batch_size = kwargs.get("batch_size")
+        if "batch_input_shape" in kwargs and kwargs["batch_input_shape"] is not None:
+            self._batch_input_shape = tuple(kwargs["batch_input_shape"])
+        elif "input_shape" in kwargs and kwargs["input_shape"] is not None:
+            shape = kwargs["input_shape"]
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            self._batch_input_shape = (batch_size,) + shape
+        elif kwargs.get("input_dim") is not None:
+            if kwargs.get("input_length") is not None:
+                self._batch_input_shape = (batch_size, kwargs["input_length"])
+            else:
+                self._batch_input_shape = (batch_size, int(kwargs["input_dim"]))
+        else:
+            self._batch_input_shape = None
+
+    # -- dtype ------------------------------------------------------------------------------
+
+    def _set_dtype(self, dtype):
+        if isinstance(dtype, dict):  # DTypePolicy config
+            dtype = dtype.get("config", {}).get("name", None)
+        if dtype is not None and not isinstance(dtype, str):
+            dtype = getattr(dtype, "name", None) or backend.standardize_dtype(dtype)
+        name = dtype or config.floatx()
+        if name.startswith("mixed_"):
+            self._compute_dtype = "float16" if name == "mixed_float16" else "bfloat16"
+            self._variable_dtype = "float32"
+        else:
+            self._compute_dtype = self._variable_dtype = backend.standardize_dtype(name)
+        self._dtype_policy_name = name
+        self._engine_compute_dtype = backend.to_engine_dtype(self._compute_dtype)
+
+    @property
+    def dtype(self) -> str:
+        """The variable dtype (Keras' ``layer.dtype``)."""
+        return self._variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._variable_dtype
+
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy_name
+
+    # -- variables --------------------------------------------------------------------------
+
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        name: str | None = None,
+    ):
+        """Create a variable of this layer, initialised now, tracked in ``weights``."""
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dtype = dtype or self._variable_dtype
+        if initializer is None:
+            is_float = backend.standardize_dtype(dtype).startswith(("float", "bfloat"))
+            initializer = "glorot_uniform" if is_float else "zeros"
+        init = initializers.get(initializer)
+        name = name or f"variable_{len(self._own_variables)}"
+        value = init(shape, dtype=dtype) if callable(init) else init
+        var = backend.make_variable(value, dtype=dtype, trainable=trainable, name=name)
+        var._lamina_path = f"{self.name}/{name}"
+        var._lamina_regularizer = regularizers.get(regularizer)
+        var._lamina_constraint = constraints.get(constraint)
+        key = name if name.isidentifier() and not hasattr(type(self), name) else None
+        if key is None or key in self._parameters or key in self.__dict__ or key in self._modules:
+            key = f"_var{len(self._own_variables)}_{abs(hash(name)) % 10000}"
+        self.register_parameter(key, var)
+        self._own_variables.append(var)
+        return var
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, trainable=True, name=None, **kw):
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, name=name, **kw)
+
+    def _sublayers(self):
+        """Direct sublayers, in the order they were assigned (attributes, lists, dicts)."""
+        seen = set()
+        out = []
+        for m in self._modules.values():
+            if isinstance(m, Layer) and id(m) not in seen:
+                seen.add(id(m))
+                out.append(m)
+        for v in self.__dict__.get("_tracked_containers", ()):
+            for m in _flatten(v):
+                if isinstance(m, Layer) and id(m) not in seen:
+                    seen.add(id(m))
+                    out.append(m)
+        return out
+
+    def __setattr__(self, name, value):
+        if (
+            isinstance(value, (list, tuple, dict))
+            and not name.startswith("_")
+            and any(isinstance(v, Layer) for v in _flatten(value))
+        ):
+            backend.LayerBase.__setattr__(self, name, value)
+            tracked = self.__dict__.setdefault("_tracked_containers", [])
+            tracked.append(value)
+            for i, layer in enumerate(v for v in _flatten(value) if isinstance(v, Layer)):
+                self._modules.setdefault(f"{name}_{i}", layer)
+            return
+        backend.LayerBase.__setattr__(self, name, value)
+
+    @property
+    def weights(self):
+        """All variables: this layer's own (trainable first), then its sublayers'."""
+        own = [v for v in self._own_variables if v.trainable] + [
+            v for v in self._own_variables if not v.trainable
+        ]
+        seen = {id(v) for v in own}
+        out = list(own)
+        for layer in self._sublayers():
+            for v in layer.weights:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool):
+        value = bool(value)
+        self._trainable = value
+        for v in self._own_variables:
+            if getattr(v, "_lamina_keep_untrainable", False):
+                continue
+            v.trainable = value
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    def get_weights(self):
+        """The weights as a list of NumPy arrays, in ``weights`` order."""
+        return [backend.convert_to_numpy(v) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Set the weights from a list of arrays (same order and shapes as ``get_weights()``)."""
+        params = self.weights
+        if len(weights) != len(params):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(params)} weight arrays "
+                f"({[tuple(p.shape) for p in params]}), but received {len(weights)}."
+            )
+        for p, w in zip(params, weights):
+            w = np.asarray(w)
+            if tuple(w.shape) != tuple(p.shape):
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{p.name}' has shape {tuple(p.shape)}, "
+                    f"but the given array has shape {tuple(w.shape)}."
+                )
+        for p, w in zip(params, weights):
+            p.assign(np.asarray(w))
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}' is not built yet, so its weights do not exist: call it on "
+                "data or build(input_shape) first."
+            )
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    # -- losses -----------------------------------------------------------------------------
+
+    def add_loss(self, loss):
+        """Add a loss tensor (e.g. from ``call``) to be added to the training loss."""
+        self._losses.append(loss)
+
+    def _regularization_losses(self):
+        out = []
+        for v in self._own_variables:
+            reg = getattr(v, "_lamina_regularizer", None)
+            if reg is not None and v.trainable:
+                out.append(reg(v))
+        return out
+
+    @property
+    def losses(self):
+        """Losses added in the last call plus the weight regularization penalties."""
+        out = list(self._losses) + self._regularization_losses()
+        for layer in self._sublayers():
+            out.extend(layer.losses)
+        return out
+
+    def _clear_losses(self):
+        self._losses.clear()
+        for layer in self._sublayers():
+            layer._clear_losses()
+
+    # -- build and call ---------------------------------------------------------------------
+
+    def build(self, input_shape):
+        """Create the variables for inputs of ``input_shape``. Override in subclasses."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation. Override in subclasses."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape``; by default found by running ``call`` shape-only."""
+        raise NotImplementedError
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output: the input mask for layers that support masking, else None."""
+        return mask if self.supports_masking else None
+
+    def _build_for(self, inputs):
+        shapes = _shape_structure(inputs)
+        if self.input_spec is not None:
+            check_input_spec(self, self.input_spec, inputs)
+        self.build(shapes)
+        self.built = True
+        self._build_shapes = shapes
+
+    def __call__(self, *args, **kwargs):
+        inputs = args[0] if args else kwargs.get("inputs")
+        if is_symbolic(inputs):
+            return self._symbolic_call(args, kwargs)
+        if isinstance(inputs, np.ndarray):
+            inputs = backend.convert_to_tensor(inputs)
+            args = (inputs,) + args[1:]
+        if not self.built:
+            self._build_for(inputs)
+        training = kwargs.get("training")
+        if self._call_takes_training:
+            if training is None:
+                kwargs["training"] = CALL_CONTEXT.training
+        elif "training" in kwargs and not self._call_has_varkw:
+            kwargs.pop("training")
+        mask = None
+        if self._call_takes_mask and kwargs.get("mask") is None:
+            mask = getattr(inputs, "_keras_mask", None) if not isinstance(inputs, (list, tuple)) \
+                else [getattr(t, "_keras_mask", None) for t in inputs]
+            if mask is not None and not (isinstance(mask, list) and all(m is None for m in mask)):
+                kwargs["mask"] = mask
+        if "mask" in kwargs and not self._call_takes_mask and not self._call_has_varkw:
+            mask = kwargs.pop("mask")
+        outer = CALL_CONTEXT.training
+        if training is not None:
+            CALL_CONTEXT.training = training
+        try:
+            outputs = self.call(*args, **kwargs)
+        except Exception as e:
+            self._explain_failure(e, inputs)
+            raise
+        finally:
+            CALL_CONTEXT.training = outer
+        if self.activity_regularizer is not None:
+            for out in _flatten(outputs):
+                self.add_loss(self.activity_regularizer(out) / out.shape[0])
+        if mask is None and not self._call_takes_mask:
+            mask = getattr(inputs, "_keras_mask", None) if backend.is_tensor(inputs) else None
+        if mask is not None:
+            out_mask = self.compute_mask(inputs, kwargs.get("mask", mask))
+            if out_mask is not None and backend.is_tensor(outputs):
+                try:
+                    outputs._keras_mask = out_mask
+                except AttributeError:
+                    pass
+        return outputs
+
+    def _explain_failure(self, error, inputs):
+        """Turn an engine error from ``call`` into one that names this layer and the shapes."""
+        if getattr(error, "_lamina_explained", False):
+            return
+        if self.input_spec is not None and self.built:
+            check_input_spec(self, self.input_spec, inputs)
+        try:
+            error._lamina_explained = True
+            shapes = _shape_structure(inputs)
+            error.args = (
+                f"Exception in layer '{self.name}' ({type(self).__name__}) called on inputs "
+                f"of shape {shapes}: {error.args[0] if error.args else error}",
+            ) + tuple(error.args[1:])
+        except Exception:  # pragma: no cover - some exception types refuse new args
+            pass
+
+    # -- symbolic path ----------------------------------------------------------------------
+
+    def _symbolic_call(self, args, kwargs):
+        inputs = args[0] if args else kwargs.get("inputs")
+        if not self.built:
+            if self.input_spec is not None:
+                check_input_spec(self, self.input_spec, inputs)
+            self.build(_shape_structure(inputs))
+            self.built = True
+            self._build_shapes = _shape_structure(inputs)
+        elif self.input_spec is not None:
+            check_input_spec(self, self.input_spec, inputs)
+        outputs = self._output_spec(args, kwargs)
+        in_masks = [getattr(t, "_mask", None) for t in _flatten(inputs) if isinstance(t, SymbolicTensor)]
+        node = Node(self, args, kwargs, outputs)
+        if any(m is not None for m in in_masks) or self._call_takes_mask:
+            for t in _flatten(outputs):
+                if isinstance(t, SymbolicTensor):
+                    t._mask = True if (self.supports_masking or self._produces_mask()) else None
+        return node.outputs
+
+    def _produces_mask(self):
+        return type(self).compute_mask is not Layer.compute_mask
+
+    def _output_spec(self, args, kwargs):
+        """Symbolic outputs for symbolic inputs, found once per layer call (DESIGN rule 3)."""
+        inputs = args[0] if args else kwargs.get("inputs")
+        try:
+            shape = self.compute_output_shape(_shape_structure(inputs))
+        except NotImplementedError:
+            shape = None
+        if shape is not None:
+            return _symbolic_from_shapes(shape, self._compute_dtype, inputs)
+        sym = [t for t in _flatten((args, kwargs)) if isinstance(t, SymbolicTensor)]
+        specs = [(t.shape, t.dtype) for t in sym]
+        structure = {}
+
+        def run(flat):
+            lookup = {id(t): v for t, v in zip(sym, flat)}
+            real_args, real_kwargs = _replace_symbolic((args, kwargs), lookup)
+            call_kwargs = dict(real_kwargs)
+            if self._call_takes_training:
+                call_kwargs.setdefault("training", False)
+            else:
+                call_kwargs.pop("training", None)
+            if not self._call_takes_mask and not self._call_has_varkw:
+                call_kwargs.pop("mask", None)
+            out = self.call(*real_args, **call_kwargs)
+            structure["out"] = out
+            return _flatten(out)
+
+        try:
+            results = backend.compute_output_shapes(run, specs)
+        except Exception as e:
+            raise type(e)(
+                f"Layer '{self.name}' ({type(self).__name__}) failed on symbolic inputs of shape "
+                f"{[s for s, _ in specs]}: {e}"
+            ) from e
+        self._losses.clear()
+        flat = [SymbolicTensor(s, d) for s, d in results]
+        return _pack_like(structure["out"], flat)[0]
+
+    # -- graph bookkeeping ------------------------------------------------------------------
+
+    @property
+    def input(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a symbolic input")
+        return self._inbound_nodes[0].call_args[0]
+
+    @property
+    def output(self):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on a symbolic input")
+        return self._inbound_nodes[0].outputs
+
+    @property
+    def input_shape(self):
+        return _shape_structure(self.input)
+
+    @property
+    def output_shape(self):
+        return _shape_structure(self.output)
+
+    # -- config -----------------------------------------------------------------------------
+
+    def get_config(self) -> dict:
+        """Constructor arguments, as Keras writes them (name, trainable, dtype, ...)."""
+        cfg = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": {
+                "module": "keras",
+                "class_name": "DTypePolicy",
+                "config": {"name": self._dtype_policy_name},
+                "registered_name": None,
+            },
+        }
+        if self.activity_regularizer is not None:
+            cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        if self._batch_input_shape is not None:
+            cfg["batch_input_shape"] = list(self._batch_input_shape)
+        return cfg
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """Rebuild the layer from ``get_config()``'s output."""
+        return cls(**config)
+
+    def get_build_config(self):
+        shapes = getattr(self, "_build_shapes", None)
+        if shapes is None:
+            return None
+        return {"input_shape": _to_list(shapes)}
+
+    def build_from_config(self, config):
+        if config and "input_shape" in config and not self.built:
+            shape = config["input_shape"]
+            self.build(tuple(shape) if shape and not isinstance(shape[0], (list, dict)) else shape)
+            self.built = True
+            self._build_shapes = shape
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    # torch's Module.__call__ is replaced above; keep forward() working for torch tools
+    def forward(self, *args, **kwargs):
+        return self.__call__(*args, **kwargs)
+
+
+def _to_list(x):
+    if isinstance(x, tuple):
+        return [_to_list(v) for v in x]
+    if isinstance(x, list):
+        return [_to_list(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _to_list(v) for k, v in x.items()}
+    return x
+
+
+def _replace_symbolic(structure, lookup):
+    if isinstance(structure, SymbolicTensor):
+        return lookup[id(structure)]
+    if isinstance(structure, (list, tuple)):
+        out = [_replace_symbolic(v, lookup) for v in structure]
+        return tuple(out) if isinstance(structure, tuple) else out
+    if isinstance(structure, dict):
+        return {k: _replace_symbolic(v, lookup) for k, v in structure.items()}
+    return structure
+
+
+def _symbolic_from_shapes(shape, dtype, inputs):
+    if isinstance(shape, dict):
+        return {k: _symbolic_from_shapes(v, dtype, inputs) for k, v in shape.items()}
+    if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
+        return [_symbolic_from_shapes(s, dtype, inputs) for s in shape]
+    if isinstance(shape, tuple) and shape and isinstance(shape[0], tuple):
+        return tuple(_symbolic_from_shapes(s, dtype, inputs) for s in shape)
+    return SymbolicTensor(tuple(shape), dtype)
+
+
+__all__ = ["Layer", "InputSpec", "CALL_CONTEXT"]
+_ = activations
