@@ -22,6 +22,9 @@ CORE = {
     "compute_output_shapes": "run a function on shape-only tensors; return the output shapes",
     "no_grad": "context manager that turns off gradient tracking",
     "device_name": "device_name() -> 'cpu', 'cuda:0', ...",
+    "gather_rows": "gather_rows(x, indices) -> rows of x (one batch of a shuffled data set)",
+    "slice_rows": "slice_rows(x, start, stop) -> rows start:stop of x, a view where possible",
+    "float_dtype_like": "True if the tensor has a floating dtype",
 }
 
 OPS = {
@@ -36,7 +39,7 @@ OPS = {
         "concatenate stack split tile repeat broadcast_to zeros ones zeros_like "
         "ones_like full full_like eye arange take take_along_axis one_hot "
         "sort argsort flip roll pad reciprocal erf rsqrt logsumexp norm "
-        "einsum outer cond stop_gradient size ndim"
+        "einsum outer cond stop_gradient size ndim moveaxis"
     ).split()
 }
 

@@ -105,6 +105,8 @@ def get_registered_object(name: str, custom_objects=None, module_objects=None):
 
 def serialize_object(obj, module: str) -> dict:
     """Keras' dict form ``{module, class_name, config, registered_name}`` of an object."""
+    if obj is None:
+        return None
     cls = type(obj)
     registered = GLOBAL_CUSTOM_NAMES.get(cls)
     return {
@@ -139,3 +141,23 @@ def deserialize_object(config, module_objects: dict, custom_objects=None, kind="
     if hasattr(cls, "from_config"):
         return cls.from_config(inner)
     return cls(**inner)
+
+
+# -- safe mode: code-carrying configs (lambdas) load only when it is off ------------------------
+
+_SAFE = threading.local()
+
+
+def in_safe_mode() -> bool:
+    return getattr(_SAFE, "value", True)
+
+
+@contextlib.contextmanager
+def safe_mode_scope(value: bool):
+    """Inside the block, loading code from a file is allowed only if ``value`` is False."""
+    old = in_safe_mode()
+    _SAFE.value = bool(value)
+    try:
+        yield
+    finally:
+        _SAFE.value = old

@@ -278,3 +278,17 @@ def device_scope(name):
         yield
     finally:
         DEVICE = old
+
+
+def gather_rows(x, indices):
+    """Rows ``indices`` of ``x`` (a batch from a shuffled data set): one index_select."""
+    return torch.index_select(x, 0, indices)
+
+
+def slice_rows(x, start, stop):
+    """Rows ``start:stop`` of ``x`` as a view (no copy)."""
+    return x[start:stop]
+
+
+def float_dtype_like(x) -> bool:
+    return x.is_floating_point()

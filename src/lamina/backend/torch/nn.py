@@ -118,3 +118,50 @@ def linear(x, kernel, bias=None):
     if x.ndim == 2:
         return torch.addmm(bias, x, kernel)
     return torch.matmul(x, kernel) + bias
+
+
+# Kernels behind lamina.activations that torch has no single call for (Keras 3 formulas).
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1."""
+    return torch.where(x <= -1, torch.zeros_like(x), torch.where(x < 1, 0.25 * (x + 1) ** 2, x))
+
+
+def sparse_sigmoid(x):
+    """0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1."""
+    return torch.clamp(0.5 * (x + 1), 0.0, 1.0)
+
+
+def squareplus(x, b=4):
+    return (x + torch.sqrt(x * x + b)) / 2
+
+
+def soft_shrink(x, threshold=0.5):
+    return F.softshrink(x, threshold)
+
+
+def hard_shrink(x, threshold=0.5):
+    return F.hardshrink(x, threshold)
+
+
+def tanh_shrink(x):
+    return F.tanhshrink(x)
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else default_value."""
+    return F.threshold(x, threshold, default_value)
+
+
+def sparsemax(x, axis=-1):
+    """Euclidean projection of x onto the probability simplex along ``axis``."""
+    z, _ = torch.sort(x, dim=axis, descending=True)
+    cum = torch.cumsum(z, dim=axis)
+    view = [1] * x.ndim
+    view[axis] = -1
+    k = torch.arange(1, x.shape[axis] + 1, device=x.device, dtype=x.dtype).view(view)
+    # the support holds the k largest entries with 1 + k * z_k > sum of the k largest
+    k_max = torch.sum((1 + k * z > cum).to(torch.int64), dim=axis, keepdim=True)
+    tau = (torch.gather(cum, axis, k_max - 1) - 1) / k_max.to(x.dtype)
+    return torch.clamp(x - tau, min=0)

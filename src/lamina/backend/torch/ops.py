@@ -65,6 +65,7 @@ isfinite = torch.isfinite
 outer = torch.outer
 einsum = torch.einsum
 stop_gradient = torch.Tensor.detach
+moveaxis = torch.movedim
 zeros_like = torch.zeros_like
 ones_like = torch.ones_like
 

@@ -1,0 +1,26 @@
+"""Callbacks: objects the trainer calls at the start and end of runs, epochs and batches.
+
+>>> from lamina.callbacks import EarlyStopping, ModelCheckpoint
+>>> callbacks = [EarlyStopping(patience=2), ModelCheckpoint("best.keras", save_best_only=True)]
+>>> model.fit(x, y, validation_split=0.1, epochs=20, callbacks=callbacks)   # doctest: +SKIP
+"""
+
+from lamina.callbacks.callback import Callback
+from lamina.callbacks.callback_list import CallbackList
+from lamina.callbacks.early_stopping import EarlyStopping
+from lamina.callbacks.history import History
+from lamina.callbacks.lambda_callback import LambdaCallback
+from lamina.callbacks.model_checkpoint import ModelCheckpoint
+from lamina.callbacks.monitor_callback import MonitorCallback
+from lamina.callbacks.progbar_logger import ProgbarLogger
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "ModelCheckpoint",
+    "MonitorCallback",
+    "ProgbarLogger",
+]

@@ -1,0 +1,49 @@
+"""The ``lamina`` command: ``lamina run SCRIPT.py [args]`` and ``lamina info``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+
+
+def _run(script: str, args: list[str]) -> int:
+    from lamina.compat import keras_alias
+
+    if not os.path.exists(script):
+        print(f"lamina run: no such script: {script}", file=sys.stderr)
+        return 2
+    keras_alias.install()
+    sys.argv = [script] + list(args)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    runpy.run_path(script, run_name="__main__")
+    return 0
+
+
+def _info() -> int:
+    import lamina
+    from lamina.backend import core
+
+    print(f"lamina {lamina.__version__}")
+    print(f"backend: {lamina.config.backend()}")
+    print(f"device: {core.device_name()}")
+    print(f"floatx: {lamina.config.floatx()}, image_data_format: {lamina.config.image_data_format()}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="lamina", description="The Keras API on PyTorch.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a Keras script with `import keras` served by lamina")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    sub.add_parser("info", help="show the version, backend and device")
+    ns = parser.parse_args(argv)
+    if ns.command == "run":
+        return _run(ns.script, ns.args)
+    return _info()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

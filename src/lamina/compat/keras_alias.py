@@ -1,0 +1,87 @@
+"""Serve ``import keras`` (and ``from keras.x.y import z``) from lamina.
+
+``install()`` puts a finder first on ``sys.meta_path`` that answers every ``keras`` and
+``keras.*`` import with the lamina module it names, so a Keras script runs unchanged under
+``lamina run``. Keras 2 module paths map to where those names live now.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+
+# Keras module path -> lamina module path, for paths that are not simply keras.X -> lamina.X
+MODULE_MAP = {
+    "keras": "lamina",
+    "keras.utils.np_utils": "lamina.compat.np_utils",
+    "keras.layers.core": "lamina.layers",
+    "keras.layers.convolutional": "lamina.layers",
+    "keras.layers.pooling": "lamina.layers",
+    "keras.layers.merge": "lamina.layers",
+    "keras.layers.normalization": "lamina.layers",
+    "keras.layers.embeddings": "lamina.layers",
+    "keras.layers.recurrent": "lamina.layers",
+    "keras.layers.advanced_activations": "lamina.layers",
+    "keras.layers.noise": "lamina.layers",
+    "keras.src": "lamina",
+}
+
+
+def target_of(fullname: str) -> str | None:
+    """The lamina module that serves the Keras module ``fullname`` (None if there is none)."""
+    if fullname in MODULE_MAP:
+        return MODULE_MAP[fullname]
+    if not (fullname == "keras" or fullname.startswith("keras.")):
+        return None
+    candidate = "lamina" + fullname[len("keras"):]
+    try:
+        if importlib.util.find_spec(candidate) is not None:
+            return candidate
+    except (ImportError, ValueError):
+        return None
+    return None
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target):
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module):
+        pass
+
+
+class KerasAliasFinder(importlib.abc.MetaPathFinder):
+    """Finds ``keras.*`` modules in lamina."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "keras" and not fullname.startswith("keras."):
+            return None
+        target_name = target_of(fullname)
+        if target_name is None:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(target_name),
+                                              is_package=True)
+
+
+_FINDER = KerasAliasFinder()
+
+
+def install() -> None:
+    """Make ``import keras`` import lamina in this process."""
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
+        del sys.modules[name]
+
+
+def uninstall() -> None:
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
+        del sys.modules[name]

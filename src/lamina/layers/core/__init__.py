@@ -1,0 +1,6 @@
+from lamina.layers.core.activation import Activation
+from lamina.layers.core.dense import Dense
+from lamina.layers.core.identity import Identity
+from lamina.layers.core.lambda_layer import Lambda
+
+__all__ = ["Activation", "Dense", "Identity", "Lambda"]

@@ -1,0 +1,3 @@
+from lamina.layers.regularization.dropout import Dropout
+
+__all__ = ["Dropout"]

@@ -1,0 +1,169 @@
+"""Metrics (``lamina.metrics``, served as ``keras.metrics``): classes, functions and names.
+
+>>> from lamina import metrics
+>>> metrics.get("mae").name
+'mean_absolute_error'
+>>> metrics.resolve_metric("acc", (32,), (32, 10)).name    # what compile(metrics=["acc"]) logs
+'acc'
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from lamina.losses import is_binary_or_sparse_categorical
+from lamina.losses.probabilistic import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+)
+from lamina.losses.regression import mean_absolute_error, mean_squared_error
+from lamina.losses.wrapper import deserialize_function, serialize_function
+from lamina.metrics.accuracy import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+)
+from lamina.metrics.metric import Metric
+from lamina.metrics.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+)
+from lamina.metrics.reduction import Mean, MeanMetricWrapper, Sum
+from lamina.metrics.regression import MeanAbsoluteError, MeanSquaredError
+from lamina.utils import registry
+
+ALL_OBJECTS = (
+    Metric, Mean, Sum, MeanMetricWrapper,
+    MeanSquaredError, MeanAbsoluteError,
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+)
+# As in Keras, both "BinaryAccuracy" and "binary_accuracy" name the class, and loss-style
+# short names ("mse") name the metric classes too.
+ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
+ALL_OBJECTS_DICT.update({registry.snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
+ALL_OBJECTS_DICT.update({
+    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+    "mse": MeanSquaredError, "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+})
+
+# plain functions a MeanMetricWrapper config may name
+FUNCTIONS_DICT = {fn.__name__: fn for fn in (
+    accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+    mean_squared_error, mean_absolute_error, binary_crossentropy, categorical_crossentropy,
+    sparse_categorical_crossentropy,
+)}
+
+
+def serialize(metric) -> dict:
+    """Keras' config dict of a ``Metric`` object or a metric function."""
+    if isinstance(metric, Metric):
+        return registry.serialize_object(metric, "keras.metrics")
+    return serialize_function(metric)
+
+
+def deserialize(config, custom_objects=None):
+    """Rebuild a metric from ``serialize``'s dict (or a name)."""
+    if isinstance(config, dict) and config.get("class_name") == "function":
+        return deserialize_function(config, FUNCTIONS_DICT, custom_objects)
+    return registry.deserialize_object(config, ALL_OBJECTS_DICT, custom_objects, kind="metric")
+
+
+def get(identifier):
+    """A ``Metric`` object (or function) from a name, config dict, class, object or function.
+
+    Names give new metric objects with their default names (``get("mse").name`` is
+    ``"mean_squared_error"``). ``"accuracy"`` here is exact-match ``Accuracy``; the trainer's
+    choice between binary / categorical accuracy is ``resolve_metric``.
+
+    >>> type(get("binary_accuracy")).__name__
+    'BinaryAccuracy'
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = registry.get_registered_object(identifier, None, ALL_OBJECTS_DICT)
+        if obj is None:
+            raise ValueError(
+                f"Could not interpret metric identifier: {identifier!r}. Known metrics: "
+                f"{', '.join(sorted(ALL_OBJECTS_DICT))}, and 'accuracy'/'acc' in compile()."
+            )
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj()
+    if not callable(obj):
+        raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    return obj
+
+
+def _shape(x):
+    return tuple(x.shape) if hasattr(x, "shape") else tuple(x)
+
+
+def _object_name(obj) -> str:
+    if hasattr(obj, "name"):
+        return obj.name
+    return registry.snake_case(getattr(obj, "__name__", type(obj).__name__))
+
+
+def resolve_metric(identifier, y_true_shape, y_pred_shape, loss=None) -> Metric:
+    """The ``Metric`` object ``compile(metrics=[identifier])`` tracks, named as Keras 3 logs it.
+
+    - ``"accuracy"``/``"acc"`` (any case) become ``BinaryAccuracy`` when predictions end in 1,
+      ``SparseCategoricalAccuracy`` when labels have lower rank (or end in 1 while predictions
+      end in more), else ``CategoricalAccuracy``.
+    - ``"crossentropy"``/``"ce"`` pick the cross-entropy metric by the same rule (Keras 3
+      refuses these names as metrics; lamina accepts them, as it does for losses).
+    - other strings go through ``get``; functions are wrapped in ``MeanMetricWrapper``.
+
+    A string keeps its own spelling as the name (``"acc"`` logs ``acc``, ``"mae"`` logs
+    ``mae``); a function gives its snake-case name; a metric object keeps its name. Shapes
+    may be tuples or tensors. ``loss`` is accepted for the trainer's convenience but not used:
+    Keras 3 decides by shapes only.
+
+    >>> type(resolve_metric("accuracy", (8, 1), (8, 1))).__name__
+    'BinaryAccuracy'
+    """
+    del loss
+    if identifier is None:
+        raise ValueError("Expected metric, received `None`")
+    key = str(identifier).lower() if isinstance(identifier, str) else None
+    if key in ("accuracy", "acc", "crossentropy", "ce"):
+        is_binary, is_sparse = is_binary_or_sparse_categorical(
+            _shape(y_true_shape), _shape(y_pred_shape)
+        )
+        if key in ("accuracy", "acc"):
+            choices = (BinaryAccuracy, SparseCategoricalAccuracy, CategoricalAccuracy)
+        else:
+            choices = (BinaryCrossentropy, SparseCategoricalCrossentropy, CategoricalCrossentropy)
+        cls = choices[0] if is_binary else choices[1] if is_sparse else choices[2]
+        metric = cls(name=identifier)
+    else:
+        metric = get(identifier)
+    name = identifier if isinstance(identifier, str) else _object_name(metric)
+    if not isinstance(metric, Metric):
+        metric = MeanMetricWrapper(metric)
+    metric.name = name
+    return metric
+
+
+__all__ = [
+    "Metric", "Mean", "Sum", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
+    "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+    "mean_squared_error", "mean_absolute_error", "binary_crossentropy",
+    "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "get", "serialize", "deserialize", "resolve_metric", "ALL_OBJECTS", "ALL_OBJECTS_DICT",
+]

@@ -1,0 +1,84 @@
+"""Cross-entropy metrics: the running mean of the cross-entropy loss functions.
+
+>>> m = BinaryCrossentropy()
+>>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
+>>> round(float(m.result()), 4)
+0.8149
+"""
+
+from __future__ import annotations
+
+from lamina.losses.probabilistic import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+)
+from lamina.metrics.reduction import MeanMetricWrapper
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean binary cross-entropy over all samples seen (see ``losses.binary_crossentropy``).
+
+    >>> m = BinaryCrossentropy(from_logits=True)
+    >>> m.update_state([[1.0]], [[0.0]])   # log(2)
+    >>> round(float(m.result()), 4)
+    0.6931
+    """
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0):
+        super().__init__(binary_crossentropy, name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self._direction = "down"
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing}
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """The mean categorical cross-entropy over all samples seen (one-hot labels).
+
+    >>> m = CategoricalCrossentropy()
+    >>> m.update_state([[0, 1]], [[0.5, 0.5]])   # log(2)
+    >>> round(float(m.result()), 4)
+    0.6931
+    """
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0, axis=-1):
+        super().__init__(categorical_crossentropy, name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+        self._direction = "down"
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing, "axis": self.axis}
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """The mean sparse categorical cross-entropy over all samples seen (integer labels).
+
+    >>> m = SparseCategoricalCrossentropy()
+    >>> m.update_state([1], [[0.5, 0.5]])   # log(2)
+    >>> round(float(m.result()), 4)
+    0.6931
+    """
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
+                 ignore_class=None, axis=-1):
+        super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+        self.from_logits = from_logits
+        self.ignore_class = ignore_class
+        self.axis = axis
+        self._direction = "down"
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits,
+                "ignore_class": self.ignore_class, "axis": self.axis}

@@ -1,0 +1,214 @@
+"""Functional models: a graph of layer calls from ``Input`` tensors to outputs."""
+
+from __future__ import annotations
+
+from lamina.layers.input_layer import InputLayer
+from lamina.layers.layer import Layer, _flatten, _pack_like
+from lamina.models.model import Model
+from lamina.training.trainer import Trainer
+from lamina.ops.symbolic import SymbolicTensor
+
+
+def _as_structure(x):
+    if isinstance(x, tuple):
+        return list(x)
+    return x
+
+
+class Functional(Model):
+    """A model defined by ``Model(inputs, outputs)``.
+
+    >>> import lamina
+    >>> x = lamina.Input(shape=(4,))
+    >>> y = lamina.layers.Dense(2)(x)
+    >>> lamina.Model(x, y).output_shape
+    (None, 2)
+    """
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        Layer.__init__(self, name=name or _default_name(), trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+        self._input_struct = _as_structure(inputs)
+        self._output_struct = _as_structure(outputs)
+        self.inputs = [t for t in _flatten(self._input_struct)]
+        self.outputs = [t for t in _flatten(self._output_struct)]
+        for t in self.inputs + self.outputs:
+            if not isinstance(t, SymbolicTensor):
+                raise TypeError(
+                    f"Model: inputs and outputs must be symbolic tensors made from Input() and "
+                    f"layer calls; got {type(t).__name__}"
+                )
+        for t in self.inputs:
+            if t._history is None or not isinstance(t._history[0], InputLayer):
+                raise ValueError(
+                    f"Model: every input must come straight from Input(); {t} does not."
+                )
+        self._nodes = _nodes_between(self.inputs, self.outputs)
+        self._layers = _layers_of(self._nodes, self.inputs)
+        names = set()
+        for i, layer in enumerate(self._layers):
+            if layer.name in names:
+                raise ValueError(
+                    f"Model '{self.name}': the layer name {layer.name!r} is used twice; "
+                    "all layers in a model must have unique names."
+                )
+            names.add(layer.name)
+            self._modules[f"{i}_{layer.name}".replace(".", "_")] = layer
+        self._plan = [
+            (n.layer, n.call_args, n.call_kwargs, [id(t) for t in n.output_tensors])
+            for n in self._nodes if not n.is_input
+        ]
+        self._input_ids = [id(t) for t in self.inputs]
+        self._input_names = [t._history[0].name for t in self.inputs]
+        self.built = True
+        self._build_shapes = [t.shape for t in self.inputs] if len(self.inputs) > 1 \
+            else self.inputs[0].shape
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def input(self):
+        return self._input_struct
+
+    @property
+    def output(self):
+        return self._output_struct
+
+    def _flatten_inputs(self, inputs):
+        """Match given inputs (one tensor, a list, or a dict by input name) to the Input order."""
+        if isinstance(inputs, dict):
+            if isinstance(self._input_struct, dict):
+                return _flatten({k: inputs[k] for k in self._input_struct})
+            try:
+                return [inputs[name] for name in self._input_names]
+            except KeyError as e:
+                raise ValueError(
+                    f"Model '{self.name}' has inputs named {self._input_names}; the input dict "
+                    f"has keys {sorted(inputs)} (missing {e})."
+                ) from None
+        flat = _flatten(inputs)
+        if len(flat) != len(self.inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) "
+                f"{[t.shape for t in self.inputs]}, but received {len(flat)}."
+            )
+        return flat
+
+    def call(self, inputs, training=None, mask=None):
+        flat = self._flatten_inputs(inputs)
+        values = dict(zip(self._input_ids, flat))
+        for layer, args, kwargs, out_ids in self._plan:
+            real_args = _fill(args, values)
+            real_kwargs = _fill(kwargs, values) if kwargs else {}
+            out = layer(*real_args, **real_kwargs)
+            if len(out_ids) == 1:
+                values[out_ids[0]] = out
+            else:
+                for i, v in zip(out_ids, _flatten(out)):
+                    values[i] = v
+        flat_out = [values[id(t)] for t in self.outputs]
+        return _pack_like(self._output_struct, flat_out)[0]
+
+    def compute_output_shape(self, input_shape):
+        shapes = [t.shape for t in self.outputs]
+        return _pack_like(self._output_struct, shapes)[0]
+
+    def build(self, input_shape):
+        self.built = True
+
+    def get_config(self):
+        from lamina.models.functional_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects)
+
+
+def _default_name():
+    from lamina.utils import registry
+
+    return registry.unique_name("functional")
+
+
+def _fill(structure, values):
+    if isinstance(structure, SymbolicTensor):
+        return values[id(structure)]
+    if isinstance(structure, tuple):
+        return tuple(_fill(v, values) for v in structure)
+    if isinstance(structure, list):
+        return [_fill(v, values) for v in structure]
+    if isinstance(structure, dict):
+        return {k: _fill(v, values) for k, v in structure.items()}
+    return structure
+
+
+def _nodes_between(inputs, outputs):
+    """The nodes that lead from ``inputs`` to ``outputs``, in an order that runs (topological)."""
+    input_ids = {id(t) for t in inputs}
+    order = []
+    state = {}  # id(node) -> 1 visiting, 2 done
+
+    def visit(node):
+        key = id(node)
+        if state.get(key) == 2:
+            return
+        if state.get(key) == 1:
+            raise ValueError("Model: the layer graph has a cycle")
+        state[key] = 1
+        for t in node.input_tensors:
+            if id(t) in input_ids:
+                continue
+            if t._history is None:
+                raise ValueError(f"Model: the tensor {t} is not connected to the model inputs")
+            layer, node_index, _ = t._history
+            parent = layer._inbound_nodes[node_index]
+            if parent.is_input:
+                raise ValueError(
+                    f"Model: the output depends on the input {t.name!r}, which is not one of the "
+                    f"model's inputs {[i.name for i in inputs]}."
+                )
+            visit(parent)
+        state[key] = 2
+        order.append(node)
+
+    for t in inputs:
+        layer, node_index, _ = t._history
+        order.append(layer._inbound_nodes[node_index])
+        state[id(layer._inbound_nodes[node_index])] = 2
+    for t in outputs:
+        if t._history is None:
+            raise ValueError(f"Model: the output {t} was not produced by a layer")
+        layer, node_index, _ = t._history
+        visit(layer._inbound_nodes[node_index])
+    return order
+
+
+def _layers_of(nodes, inputs):
+    seen = set()
+    out = []
+    for t in inputs:
+        layer = t._history[0]
+        if id(layer) not in seen:
+            seen.add(id(layer))
+            out.append(layer)
+    for node in nodes:
+        if id(node.layer) not in seen:
+            seen.add(id(node.layer))
+            out.append(node.layer)
+    return out

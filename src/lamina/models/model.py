@@ -1,0 +1,102 @@
+"""Model: a Layer that can be trained (compile/fit/evaluate/predict) and saved.
+
+``Model(inputs, outputs)`` makes a functional model; subclassing ``Model`` and writing
+``call`` makes a subclassed one.
+
+>>> import lamina
+>>> class TwoLayer(lamina.Model):
+...     def __init__(self):
+...         super().__init__()
+...         self.hidden = lamina.layers.Dense(8, activation="relu")
+...         self.out = lamina.layers.Dense(1)
+...     def call(self, x):
+...         return self.out(self.hidden(x))
+>>> TwoLayer()(lamina.ops.ones((2, 3))).shape
+(2, 1)
+"""
+
+from __future__ import annotations
+
+from lamina.layers.layer import Layer
+from lamina.training.trainer import Trainer
+from lamina.utils import registry
+
+
+def _is_functional_call(args, kwargs):
+    return len(args) == 2 or "inputs" in kwargs and "outputs" in kwargs or (
+        len(args) == 1 and "outputs" in kwargs
+    )
+
+
+class Model(Trainer, Layer):
+    """The Keras Model: layers plus the training loop."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and _is_functional_call(args, kwargs):
+            from lamina.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if type(self).__name__ == "Functional" or _is_functional_call(args, kwargs):
+            # Model(inputs, outputs) returned a Functional from __new__; Python then calls
+            # __init__ here with the same arguments.
+            from lamina.models.functional import Functional
+
+            inputs = kwargs.pop("inputs", None) if "inputs" in kwargs else args[0]
+            outputs = kwargs.pop("outputs", None) if "outputs" in kwargs else args[1]
+            Functional.__init__(self, inputs, outputs, **kwargs)
+            return
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, name=name or registry.unique_name(
+            registry.snake_case(type(self).__name__)), trainable=trainable, dtype=dtype, **kwargs)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self):
+        return self._sublayers()
+
+    def get_layer(self, name=None, index=None):
+        """The layer called ``name``, or at position ``index`` in ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError("get_layer: give `name` or `index`, not both")
+        if index is not None:
+            layers = self.layers
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"get_layer: index {index} is out of range; the model has {len(layers)} layers"
+                )
+            return layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name!r}. Existing layers are: {[l.name for l in self.layers]}."
+        )
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print Keras' table of layers, output shapes and parameter counts."""
+        from lamina.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    def to_json(self, **kwargs) -> str:
+        """The model's architecture as Keras' JSON."""
+        import json
+
+        from lamina.models.serialization import serialize_model
+
+        return json.dumps(serialize_model(self), **kwargs)
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    def reset_states(self):
+        for layer in self.layers:
+            if hasattr(layer, "reset_states"):
+                layer.reset_states()

@@ -1,0 +1,179 @@
+"""What ``compile`` was given, made ready to run: the loss over all outputs and the metrics."""
+
+from __future__ import annotations
+
+from lamina import losses as losses_module
+from lamina import metrics as metrics_module
+from lamina.layers.layer import _flatten
+
+
+def _output_names(model, count):
+    outputs = getattr(model, "outputs", None) or []
+    names = []
+    for t in outputs:
+        history = getattr(t, "_history", None)
+        names.append(history[0].name if history else None)
+    if len(names) != count or any(n is None for n in names):
+        names = [f"output_{i}" for i in range(count)]
+    return names
+
+
+def resolve_loss(identifier):
+    """A callable ``loss(y_true, y_pred, sample_weight)`` for a name, function or Loss."""
+    if identifier is None:
+        return None
+    loss = losses_module.get(identifier)
+    if isinstance(loss, losses_module.Loss):
+        return loss
+    if callable(loss):
+        return losses_module.LossFunctionWrapper(loss, name=getattr(loss, "__name__", None))
+    raise ValueError(f"Could not interpret loss: {identifier!r}")
+
+
+def _per_output(spec, names, what):
+    """Spread a list/dict/single spec over the outputs."""
+    n = len(names)
+    if isinstance(spec, dict):
+        unknown = set(spec) - set(names)
+        if unknown:
+            raise ValueError(
+                f"compile: {what} has keys {sorted(unknown)} that are not output names; the "
+                f"outputs are {names}."
+            )
+        return [spec.get(name) for name in names]
+    if isinstance(spec, (list, tuple)) and n > 1:
+        if len(spec) != n:
+            raise ValueError(
+                f"compile: the model has {n} outputs {names}, but {what} is a list of {len(spec)}."
+            )
+        return list(spec)
+    return [spec] * n if n > 1 and what == "loss" else [spec] + [None] * (n - 1) \
+        if what != "loss" else [spec]
+
+
+class CompileLoss:
+    """The training loss: per-output losses, weighted and summed, plus the model's own losses."""
+
+    def __init__(self, loss, loss_weights=None):
+        self.loss = loss
+        self.loss_weights = loss_weights
+        self.built = False
+        # fail now on unknown names, before any training starts
+        for item in _flatten(loss) if isinstance(loss, (list, tuple, dict)) else [loss]:
+            resolve_loss(item)
+
+    def build(self, model, y_true, y_pred):
+        preds = _flatten(y_pred)
+        names = _output_names(model, len(preds))
+        self.output_names = names
+        if isinstance(self.loss, dict) or (isinstance(self.loss, (list, tuple)) and len(preds) > 1):
+            specs = _per_output(self.loss, names, "loss")
+        else:
+            specs = [self.loss] * len(preds)
+        self.fns = [resolve_loss(s) for s in specs]
+        if self.loss_weights is None:
+            self.weights = [1.0] * len(preds)
+        elif isinstance(self.loss_weights, dict):
+            self.weights = [float(self.loss_weights.get(n, 1.0)) for n in names]
+        else:
+            w = list(self.loss_weights) if isinstance(self.loss_weights, (list, tuple)) \
+                else [self.loss_weights]
+            if len(w) != len(preds):
+                raise ValueError(
+                    f"compile: loss_weights has {len(w)} entries for {len(preds)} outputs"
+                )
+            self.weights = [float(v) for v in w]
+        self.single = len(preds) == 1 and self.weights[0] == 1.0 and self.fns[0] is not None
+        self.built = True
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if self.single:
+            if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
+                y_true = y_true[0]
+            if isinstance(y_pred, (list, tuple)):
+                y_pred = y_pred[0]
+            return self.fns[0](y_true, y_pred, sample_weight), None
+        trues = _flatten(y_true)
+        preds = _flatten(y_pred)
+        if len(trues) != len(preds):
+            raise ValueError(
+                f"The model has {len(preds)} outputs but y has {len(trues)} arrays."
+            )
+        weights = _flatten(sample_weight) if sample_weight is not None else [None] * len(preds)
+        if len(weights) == 1 and len(preds) > 1:
+            weights = weights * len(preds)
+        total = None
+        parts = []
+        for fn, w, yt, yp, sw in zip(self.fns, self.weights, trues, preds, weights):
+            if fn is None:
+                parts.append(None)
+                continue
+            value = fn(yt, yp, sw)
+            parts.append(value)
+            term = value * w if w != 1.0 else value
+            total = term if total is None else total + term
+        return total, parts
+
+
+class CompileMetrics:
+    """The compiled metrics, resolved once the shapes of y and of the predictions are known."""
+
+    def __init__(self, metrics, weighted_metrics=None, loss=None):
+        self.metrics_spec = metrics
+        self.weighted_spec = weighted_metrics
+        self.loss = loss
+        self.built = False
+        self.metrics = []
+        for spec in (metrics, weighted_metrics):
+            for item in _flatten(spec):
+                if item is not None and not _is_accuracy_alias(item):
+                    metrics_module.get(item)  # fail now on unknown names
+
+    def build(self, model, y_true, y_pred):
+        trues = _flatten(y_true)
+        preds = _flatten(y_pred)
+        names = _output_names(model, len(preds))
+        self.entries = []  # (metric, output index, weighted)
+        for weighted, spec in ((False, self.metrics_spec), (True, self.weighted_spec)):
+            if spec is None:
+                continue
+            if isinstance(spec, dict) or (
+                len(preds) > 1 and isinstance(spec, (list, tuple))
+                and any(isinstance(s, (list, tuple)) for s in spec)
+            ):
+                per = _per_output(spec, names, "metrics")
+            else:
+                per = [spec] * len(preds) if len(preds) > 1 else [spec]
+            for i, items in enumerate(per):
+                if items is None:
+                    continue
+                items = items if isinstance(items, (list, tuple)) else [items]
+                for item in items:
+                    m = metrics_module.resolve_metric(
+                        item, tuple(trues[i].shape), tuple(preds[i].shape), loss=self.loss
+                    )
+                    if len(preds) > 1:
+                        m._lamina_log_name = f"{names[i]}_{m.name}"
+                    else:
+                        m._lamina_log_name = m.name
+                    self.entries.append((m, i, weighted))
+        self.metrics = [m for m, _, _ in self.entries]
+        self.built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        trues = _flatten(y_true)
+        preds = _flatten(y_pred)
+        weights = _flatten(sample_weight) if sample_weight is not None else None
+        for m, i, weighted in self.entries:
+            sw = None
+            if weighted and weights is not None:
+                sw = weights[i] if len(weights) > 1 else weights[0]
+            m.update_state(trues[i], preds[i], sample_weight=sw)
+
+    def reset_state(self):
+        for m in self.metrics:
+            m.reset_state()
+
+
+def _is_accuracy_alias(item):
+    return isinstance(item, str) and item in ("accuracy", "acc", "crossentropy", "ce")

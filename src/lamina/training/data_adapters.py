@@ -1,0 +1,306 @@
+"""Data adapters: turn what a user passes to fit/evaluate/predict into batches of tensors.
+
+``ArrayAdapter`` takes NumPy arrays (or lists/dicts of them, or engine tensors). The arrays
+go to the device once per fit, without a copy where the engine can share memory; each batch
+is then a view (in order) or one row gather (shuffled), cast to floatx only batch by batch,
+so a shuffled epoch never copies the whole data set.
+
+``GeneratorAdapter`` takes a Python generator or iterator of ``(x, y)`` / ``(x, y, w)`` tuples
+and any object with ``__len__`` and ``__getitem__`` returning batches (``utils.Sequence``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lamina import config
+from lamina.backend import core as backend
+from lamina.backend import random as backend_random
+
+
+def _flatten(x):
+    if x is None:
+        return []
+    if isinstance(x, (list, tuple)):
+        return [t for v in x for t in _flatten(v)]
+    if isinstance(x, dict):
+        return [t for k in sorted(x) for t in _flatten(x[k])]
+    return [x]
+
+
+def _map(fn, x):
+    if x is None:
+        return None
+    if isinstance(x, tuple):
+        return tuple(_map(fn, v) for v in x)
+    if isinstance(x, list):
+        return [_map(fn, v) for v in x]
+    if isinstance(x, dict):
+        return {k: _map(fn, v) for k, v in x.items()}
+    return fn(x)
+
+
+def _is_array_like(x):
+    return isinstance(x, np.ndarray) or backend.is_tensor(x) or (
+        hasattr(x, "__array__") and hasattr(x, "shape") and not hasattr(x, "__next__")
+    )
+
+
+def is_array_data(x) -> bool:
+    leaves = _flatten(x)
+    return bool(leaves) and all(_is_array_like(v) or isinstance(v, (list, float, int)) for v in leaves)
+
+
+def _to_array(v):
+    if isinstance(v, np.ndarray) or backend.is_tensor(v):
+        return v
+    if hasattr(v, "to_numpy"):  # pandas
+        return v.to_numpy()
+    return np.asarray(v)
+
+
+class ArrayAdapter:
+    """Batches from in-memory arrays."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
+                 steps=None, class_weight=None):
+        self.x = _map(_to_array, x)
+        self.y = _map(_to_array, y)
+        self.sample_weight = _map(_to_array, sample_weight)
+        lengths = {int(v.shape[0]) for v in _flatten((self.x, self.y, self.sample_weight))}
+        if len(lengths) != 1:
+            sizes = {
+                "x": [int(v.shape[0]) for v in _flatten(self.x)],
+                "y": [int(v.shape[0]) for v in _flatten(self.y)],
+            }
+            if self.sample_weight is not None:
+                sizes["sample_weight"] = [int(v.shape[0]) for v in _flatten(self.sample_weight)]
+            raise ValueError(
+                "Data cardinality is ambiguous: make sure all arrays contain the same number of "
+                "samples. " + ", ".join(f"'{k}' sizes: {', '.join(map(str, v))}" for k, v in sizes.items() if v)
+            )
+        self.num_samples = lengths.pop()
+        if self.num_samples == 0:
+            raise ValueError("The data has no samples (its first dimension is 0).")
+        self.batch_size = int(batch_size or 32)
+        self.shuffle = shuffle
+        self.class_weight = class_weight
+        self._steps = steps
+        self._floatx = config.floatx()
+        self._tensors = None
+        self._position = 0
+        self._perm = None
+
+    @property
+    def num_batches(self) -> int:
+        return math.ceil(self.num_samples / self.batch_size)
+
+    @property
+    def steps(self) -> int:
+        return self._steps or self.num_batches
+
+    def _to_device(self):
+        def convert(v):
+            if backend.is_tensor(v):
+                return backend.convert_to_tensor(v)
+            arr = np.asarray(v)
+            if arr.dtype == np.object_ or arr.dtype.kind in "US":
+                raise ValueError(
+                    f"fit/evaluate/predict got an array of dtype {arr.dtype}; expected numbers."
+                )
+            return backend.from_numpy_shared(arr)
+
+        self._tensors = (
+            _map(convert, self.x), _map(convert, self.y), _map(convert, self.sample_weight)
+        )
+        if self.class_weight is not None and self.y is not None:
+            self._tensors = self._tensors[:2] + (
+                _class_weights_to_sample_weights(self.y, self.class_weight, self._tensors[2]),
+            )
+
+    def _cast(self, t):
+        if backend.float_dtype_like(t) and backend.dtype_of(t) != self._floatx:
+            return backend.cast(t, self._floatx)
+        return t
+
+    def _batch(self, take):
+        x, y, w = self._tensors
+        bx = _map(lambda t: self._cast(take(t)), x)
+        by = _map(lambda t: self._cast(take(t)), y)
+        bw = _map(lambda t: self._cast(take(t)), w)
+        return bx, by, bw
+
+    def epoch(self):
+        """Yield ``(x, y, sample_weight)`` batches for one epoch (``steps`` of them)."""
+        if self._tensors is None:
+            self._to_device()
+        n, bs = self.num_samples, self.batch_size
+        for _ in range(self.steps):
+            if self._position == 0:
+                if self.shuffle == "batch":
+                    order = backend_random.permutation(self.num_batches)
+                    self._perm = order
+                elif self.shuffle:
+                    self._perm = backend_random.permutation(n)
+                else:
+                    self._perm = None
+            start = self._position
+            stop = min(start + bs, n)
+            if self._perm is None:
+                yield self._batch(lambda t: backend.slice_rows(t, start, stop))
+            elif self.shuffle == "batch":
+                b = int(self._perm[start // bs])
+                s0, s1 = b * bs, min(b * bs + bs, n)
+                yield self._batch(lambda t: backend.slice_rows(t, s0, s1))
+            else:
+                idx = backend.slice_rows(self._perm, start, stop)
+                yield self._batch(lambda t: backend.gather_rows(t, idx))
+            self._position = 0 if stop >= n else stop
+        if self._steps is None:
+            self._position = 0
+
+
+def _class_weights_to_sample_weights(y, class_weight, sample_weight):
+    leaves = _flatten(y)
+    if len(leaves) != 1:
+        raise ValueError("class_weight is only supported for models with a single output")
+    labels = np.asarray(leaves[0])
+    if labels.ndim > 1 and labels.shape[-1] > 1:
+        labels = np.argmax(labels, axis=-1)
+    labels = labels.reshape(labels.shape[0], -1)[:, 0].astype(np.int64)
+    missing = set(np.unique(labels).tolist()) - set(int(k) for k in class_weight)
+    if missing:
+        raise ValueError(
+            f"class_weight has no entry for class(es) {sorted(missing)}; it covers "
+            f"{sorted(int(k) for k in class_weight)}."
+        )
+    lookup = np.zeros(max(int(k) for k in class_weight) + 1, dtype=config.floatx())
+    for k, v in class_weight.items():
+        lookup[int(k)] = v
+    weights = backend.convert_to_tensor(lookup[labels])
+    if sample_weight is not None:
+        weights = weights * backend.cast(sample_weight, config.floatx())
+    return weights
+
+
+class GeneratorAdapter:
+    """Batches from a generator/iterator or a ``Sequence``-like object."""
+
+    def __init__(self, data, steps=None, shuffle=False):
+        self.data = data
+        self._steps = steps
+        self.shuffle = shuffle
+        self._iterator = None
+        self._floatx = config.floatx()
+        self.is_sequence = hasattr(data, "__getitem__") and hasattr(data, "__len__")
+
+    @property
+    def steps(self):
+        if self._steps is not None:
+            return self._steps
+        if self.is_sequence:
+            return len(self.data)
+        return None
+
+    def _convert(self, batch):
+        if not isinstance(batch, tuple):
+            batch = (batch,)
+        x = batch[0]
+        y = batch[1] if len(batch) > 1 else None
+        w = batch[2] if len(batch) > 2 else None
+
+        def conv(v):
+            t = backend.convert_to_tensor(np.asarray(v) if not backend.is_tensor(v) else v)
+            if backend.float_dtype_like(t) and backend.dtype_of(t) != self._floatx:
+                t = backend.cast(t, self._floatx)
+            return t
+
+        return _map(conv, x), _map(conv, y), _map(conv, w)
+
+    def epoch(self):
+        if self.is_sequence:
+            order = np.random.permutation(len(self.data)) if self.shuffle else range(len(self.data))
+            for i, index in enumerate(order):
+                if self._steps is not None and i >= self._steps:
+                    break
+                yield self._convert(self.data[int(index)])
+            if hasattr(self.data, "on_epoch_end"):
+                self.data.on_epoch_end()
+            return
+        if self._iterator is None:
+            self._iterator = iter(self.data)
+        count = 0
+        while self._steps is None or count < self._steps:
+            try:
+                batch = next(self._iterator)
+            except StopIteration:
+                self._iterator = None
+                return
+            count += 1
+            yield self._convert(batch)
+
+
+def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None,
+                 class_weight=None):
+    """The adapter for what was passed as ``x`` (and ``y``)."""
+    if x is None:
+        raise ValueError("No data given: pass `x` (and `y`) to fit/evaluate/predict.")
+    if is_array_data(x):
+        return ArrayAdapter(x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle,
+                            steps=steps, class_weight=class_weight)
+    if y is not None:
+        raise ValueError(
+            "When `x` is a generator or a Sequence it must yield (x, y) batches itself; "
+            "do not pass `y` separately."
+        )
+    if hasattr(x, "__next__") or hasattr(x, "__iter__") or hasattr(x, "__getitem__"):
+        return GeneratorAdapter(x, steps=steps, shuffle=shuffle)
+    raise ValueError(
+        f"Unrecognized data type for `x`: {type(x).__name__}. Expected NumPy arrays, lists or "
+        "dicts of arrays, tensors, a generator, or a Sequence."
+    )
+
+
+def split_validation(x, y, sample_weight, validation_split):
+    """Keras' validation_split: the LAST fraction of the samples, taken before shuffling."""
+    if not is_array_data(x):
+        raise ValueError(
+            "validation_split is only supported for array inputs; for generators pass "
+            "validation_data= instead."
+        )
+    if not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be in (0, 1), got {validation_split}")
+    n = int(_flatten(x)[0].shape[0])
+    split_at = int(math.floor(n * (1.0 - validation_split)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"validation_split={validation_split} leaves no training or validation samples "
+            f"for {n} samples."
+        )
+
+    def head(v):
+        return v[:split_at]
+
+    def tail(v):
+        return v[split_at:]
+
+    return (
+        (_map(head, x), _map(head, y), _map(head, sample_weight)),
+        (_map(tail, x), _map(tail, y), _map(tail, sample_weight)),
+    )
+
+
+def unpack_validation_data(data):
+    """``(x, y)`` or ``(x, y, sample_weight)``; anything else is a generator or Sequence."""
+    if isinstance(data, (tuple, list)):
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data[0], data[1], data[2]
+        raise ValueError(
+            "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight); "
+            f"got a {type(data).__name__} of length {len(data)}"
+        )
+    return data, None, None

@@ -1,0 +1,542 @@
+"""compile / fit / evaluate / predict: Keras' training loop, built for speed.
+
+One step = forward, loss, gradients, optimizer update and metric update. Data go to the
+device once per fit (see data_adapters); metric values stay on the device and are read only
+when something asks for them (the progress bar at its redraws, History at epoch end), so the
+loop does not stop to synchronise after every batch.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import numpy as np
+
+from lamina import callbacks as callbacks_module
+from lamina import metrics as metrics_module
+from lamina import optimizers as optimizers_module
+from lamina.backend import core as backend
+from lamina.backend import train_step as backend_train
+from lamina.layers.layer import CALL_CONTEXT, _flatten
+from lamina.training import data_adapters
+from lamina.training.compile_utils import CompileLoss, CompileMetrics
+
+# Keras 2 keyword spellings, filled in by lamina.compat (a floor above): name -> translator
+LEGACY_KWARGS: dict = {}
+
+
+class _LazyLogs(dict):
+    """Batch logs that read metric values only when a callback looks at them."""
+
+    def __init__(self, trainer):
+        super().__init__()
+        self._trainer = trainer
+        self._filled = False
+
+    def _fill(self):
+        if not self._filled:
+            self._filled = True
+            dict.update(self, self._trainer._metric_results())
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._fill()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def copy(self):
+        self._fill()
+        return dict(self)
+
+
+def _env_int(name):
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+class Trainer:
+    """The training half of Model."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.stop_training = False
+        self.history = None
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self._compile_config = None
+        self.loss = None
+
+    # -- compile ----------------------------------------------------------------------------
+
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Configure the model for training: optimizer, loss and metrics.
+
+        >>> import lamina
+        >>> model = lamina.Sequential([lamina.layers.Dense(1, input_shape=(3,))])
+        >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        """
+        for key, translate in LEGACY_KWARGS.items():
+            if key.startswith("compile.") and key[8:] in kwargs:
+                translate(kwargs)
+        if kwargs:
+            raise TypeError(f"compile: unexpected keyword argument(s) {sorted(kwargs)}")
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ValueError(
+                f"compile: steps_per_execution must be a positive integer, got {steps_per_execution!r}"
+            )
+        self.optimizer = optimizers_module.get(optimizer)
+        self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss=loss)
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.loss = loss
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile
+        self.steps_per_execution = steps_per_execution
+        self.compiled = True
+        self._compile_config = {
+            "optimizer": optimizer if isinstance(optimizer, str)
+            else optimizers_module.serialize(self.optimizer),
+            "loss": _serializable(loss),
+            "loss_weights": loss_weights,
+            "metrics": _serializable(metrics),
+            "weighted_metrics": _serializable(weighted_metrics),
+            "run_eagerly": bool(run_eagerly),
+            "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile,
+        }
+        self._step_fns = None
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        cfg = dict(self._compile_config)
+        cfg["optimizer"] = optimizers_module.serialize(self.optimizer)
+        return cfg
+
+    @property
+    def metrics(self):
+        out = []
+        if self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        if self._compile_metrics is not None and self._compile_metrics.built:
+            out.extend(self._compile_metrics.metrics)
+        return out
+
+    @property
+    def metrics_names(self):
+        return [getattr(m, "_lamina_log_name", m.name) for m in self.metrics]
+
+    def _require_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call compile() on model '{self.name}' before {what}(): it needs an "
+                "optimizer and a loss, e.g. model.compile(optimizer='adam', loss='mse')."
+            )
+
+    # -- the steps --------------------------------------------------------------------------
+
+    def _all_layers(self):
+        out, stack, seen = [], [self], set()
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            out.append(layer)
+            stack.extend(layer._sublayers())
+        return out
+
+    def _prepare(self):
+        """Per-fit caches: trainable variables, regularized variables, constrained variables."""
+        layers = self._all_layers()
+        self._layers_cache = layers
+        self._trainable_cache = self.trainable_weights
+        self._regularized = [
+            (v, v._lamina_regularizer) for v in self.weights
+            if getattr(v, "_lamina_regularizer", None) is not None
+        ]
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss for a batch: compiled losses, weight penalties and added losses."""
+        total = None
+        if self._compile_loss is not None:
+            total, parts = self._compile_loss(y, y_pred, sample_weight)
+            self._last_loss_parts = parts
+        extra = []
+        for layer in self._layers_cache:
+            if layer._losses:
+                extra.extend(layer._losses)
+        for v, reg in self._regularized:
+            if v.trainable:
+                extra.append(reg(v))
+        for term in extra:
+            total = term if total is None else total + term
+        if total is None:
+            raise ValueError(
+                f"Model '{self.name}' has no loss to minimise: pass loss= to compile() or call "
+                "add_loss() in a layer."
+            )
+        return total
+
+    def _clear_layer_losses(self):
+        for layer in self._layers_cache:
+            if layer._losses:
+                layer._losses.clear()
+
+    def _build_compiled(self, y, y_pred):
+        if self._compile_loss is not None and not self._compile_loss.built:
+            self._compile_loss.build(self, y, y_pred)
+        if not self._compile_metrics.built:
+            self._compile_metrics.build(self, y, y_pred)
+
+    def train_step(self, data):
+        """One training step on ``(x, y, sample_weight)``; returns nothing (metrics update)."""
+        x, y, sw = data
+        self._clear_layer_losses()
+        CALL_CONTEXT.training = True
+        try:
+            y_pred = self(x, training=True)
+        finally:
+            CALL_CONTEXT.training = None
+        if not self._compile_metrics.built:
+            self._build_compiled(y, y_pred)
+        loss = self.compute_loss(x, y, y_pred, sw, training=True)
+        variables = self._trainable_cache
+        if variables:
+            grads = backend_train.gradients(loss, variables)
+            self.optimizer.apply(grads, variables)
+        with backend.no_grad():
+            self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
+            self._compile_metrics.update_state(y, y_pred.detach() if backend.is_tensor(y_pred)
+                                               else y_pred, sw)
+
+    def test_step(self, data):
+        x, y, sw = data
+        with backend.no_grad():
+            self._clear_layer_losses()
+            y_pred = self(x, training=False)
+            if not self._compile_metrics.built:
+                self._build_compiled(y, y_pred)
+            loss = self.compute_loss(x, y, y_pred, sw, training=False)
+            self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+            self._compile_metrics.update_state(y, y_pred, sw)
+
+    def predict_step(self, data):
+        x = data[0]
+        with backend.no_grad():
+            return self(x, training=False)
+
+    def _metric_results(self):
+        out = {}
+        for m in self.metrics:
+            out[getattr(m, "_lamina_log_name", m.name)] = m.result()
+        return out
+
+    def _python_logs(self, prefix=""):
+        return {prefix + k: float(backend.convert_to_numpy(v)) if backend.is_tensor(v) else float(v)
+                for k, v in self._metric_results().items()}
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    # -- input checks -------------------------------------------------------------------------
+
+    def _ensure_built(self, x):
+        if not self.built:
+            first = _flatten(x)[0]
+            self._build_for(first if len(_flatten(x)) == 1 else x)
+
+    def _check_inputs(self, x):
+        """Refuse data whose shape the model's inputs cannot take, before any step runs."""
+        inputs = getattr(self, "inputs", None)
+        if not inputs:
+            return
+        given = _flatten(x) if not isinstance(x, dict) else None
+        if given is None or len(given) != len(inputs):
+            return
+        for i, (spec, arr) in enumerate(zip(inputs, given)):
+            shape = tuple(arr.shape)
+            want = spec.shape
+            ok = len(shape) == len(want) and all(
+                w is None or w == s for w, s in zip(want[1:], shape[1:])
+            )
+            if not ok:
+                layer = _first_consumer(self, spec)
+                raise ValueError(
+                    f"Input {i} of layer '{layer}' is incompatible with the layer: expected "
+                    f"shape={want}, found shape={(None,) + shape[1:]} (data of shape {shape}). "
+                    "Reshape the data (e.g. x.reshape(len(x), -1) for a Dense input) or change "
+                    "the model's input shape."
+                )
+
+    # -- fit ----------------------------------------------------------------------------------
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        """Train for ``epochs`` epochs; returns a ``History``.
+
+        >>> import numpy as np, lamina
+        >>> model = lamina.Sequential([lamina.layers.Dense(1, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=0)
+        >>> len(history.history["loss"])
+        2
+        """
+        legacy = LEGACY_KWARGS.get("fit")
+        if kwargs and legacy is not None:
+            kwargs, translated = legacy(kwargs)
+            epochs = translated.get("epochs", epochs)
+        if kwargs:
+            raise TypeError(f"fit: unexpected keyword argument(s) {sorted(kwargs)}")
+        self._require_compiled("fit")
+        max_epochs = _env_int("KERAS_MAX_EPOCHS")
+        if max_epochs is not None:
+            epochs = min(epochs, max_epochs)
+        max_steps = _env_int("KERAS_MAX_STEPS_PER_EPOCH")
+
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = data_adapters.split_validation(
+                x, y, sample_weight, validation_split
+            )
+        adapter = data_adapters.make_adapter(
+            x, y, sample_weight, batch_size=batch_size, shuffle=shuffle, steps=steps_per_epoch,
+            class_weight=class_weight,
+        )
+        if isinstance(adapter, data_adapters.ArrayAdapter):
+            self._ensure_built(adapter.x)
+            self._check_inputs(adapter.x)
+        steps = adapter.steps
+        if max_steps is not None:
+            steps = min(steps, max_steps) if steps else max_steps
+            adapter._steps = steps
+        val_adapter = None
+        if validation_data is not None:
+            vx, vy, vw = data_adapters.unpack_validation_data(validation_data)
+            val_adapter = data_adapters.make_adapter(
+                vx, vy, vw, batch_size=validation_batch_size or batch_size,
+                steps=validation_steps,
+            )
+
+        verbose = _resolve_verbose(verbose)
+        cbs = callbacks_module.CallbackList(
+            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+            verbose=verbose, epochs=epochs, steps=steps,
+        )
+        self.stop_training = False
+        self._prepare()
+        cbs.on_train_begin()
+        logs = {}
+        epoch = initial_epoch
+        spe = self.steps_per_execution
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            for step, batch in enumerate(adapter.epoch()):
+                if step % spe == 0:
+                    cbs.on_train_batch_begin(step)
+                if not self.built:
+                    self._ensure_built(batch[0])
+                    self._prepare()
+                self.train_step(batch)
+                if (step + 1) % spe == 0:
+                    cbs.on_train_batch_end(step, _LazyLogs(self))
+                if self.stop_training:
+                    break
+            logs = self._python_logs()
+            if val_adapter is not None and _should_validate(epoch, validation_freq):
+                logs.update(self._evaluate_adapter(val_adapter, prefix="val_"))
+            cbs.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        cbs.on_train_end(logs)
+        return self.history
+
+    def _evaluate_adapter(self, adapter, prefix="", callbacks=None):
+        self.reset_metrics()
+        for step, batch in enumerate(adapter.epoch()):
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(step)
+            self.test_step(batch)
+            if callbacks is not None:
+                callbacks.on_test_batch_end(step, _LazyLogs(self))
+        return self._python_logs(prefix)
+
+    # -- evaluate / predict -------------------------------------------------------------------
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics on the data: a list ``[loss, metric, ...]``, or a dict."""
+        if kwargs:
+            raise TypeError(f"evaluate: unexpected keyword argument(s) {sorted(kwargs)}")
+        self._require_compiled("evaluate")
+        adapter = data_adapters.make_adapter(x, y, sample_weight, batch_size=batch_size,
+                                             steps=steps)
+        if isinstance(adapter, data_adapters.ArrayAdapter):
+            self._ensure_built(adapter.x)
+            self._check_inputs(adapter.x)
+        verbose = _resolve_verbose(verbose)
+        cbs = callbacks_module.CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=adapter.steps,
+        )
+        self._prepare()
+        cbs.on_test_begin()
+        logs = self._evaluate_adapter(adapter, callbacks=cbs)
+        cbs.on_test_end(logs)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Model outputs for ``x``, batch by batch, as NumPy arrays."""
+        adapter = data_adapters.make_adapter(x, None, None, batch_size=batch_size, steps=steps)
+        if isinstance(adapter, data_adapters.ArrayAdapter):
+            self._ensure_built(adapter.x)
+            self._check_inputs(adapter.x)
+        verbose = _resolve_verbose(verbose)
+        cbs = callbacks_module.CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=adapter.steps,
+        )
+        cbs.on_predict_begin()
+        outputs = []
+        for step, batch in enumerate(adapter.epoch()):
+            cbs.on_predict_batch_begin(step)
+            out = self.predict_step(batch)
+            outputs.append(out)
+            cbs.on_predict_batch_end(step, {"outputs": out})
+        cbs.on_predict_end()
+        if not outputs:
+            raise ValueError("predict: the data produced no batches")
+        return _concat_outputs(outputs)
+
+    # -- single batches -----------------------------------------------------------------------
+
+    def _single_batch(self, x, y=None, sample_weight=None, class_weight=None):
+        adapter = data_adapters.make_adapter(x, y, sample_weight, batch_size=None,
+                                             class_weight=class_weight)
+        adapter.batch_size = adapter.num_samples
+        self._ensure_built(adapter.x)
+        self._check_inputs(adapter.x)
+        return next(iter(adapter.epoch()))
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient update on this batch; returns the loss and metrics for it."""
+        self._require_compiled("train_on_batch")
+        batch = self._single_batch(x, y, sample_weight, class_weight)
+        self._prepare()
+        self.reset_metrics()
+        self.train_step(batch)
+        return self._batch_result(return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss and metrics on this batch, without training."""
+        self._require_compiled("test_on_batch")
+        batch = self._single_batch(x, y, sample_weight)
+        self._prepare()
+        self.reset_metrics()
+        self.test_step(batch)
+        return self._batch_result(return_dict)
+
+    def predict_on_batch(self, x):
+        """Model outputs for one batch, as NumPy arrays."""
+        batch = self._single_batch(x)
+        return _concat_outputs([self.predict_step(batch)])
+
+    def _batch_result(self, return_dict):
+        logs = self._python_logs()
+        if return_dict:
+            return logs
+        values = [logs[n] for n in self.metrics_names if n in logs]
+        return values[0] if len(values) == 1 else values
+
+
+def _should_validate(epoch, freq):
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return (epoch + 1) in freq
+
+
+def _batch_size(x):
+    return _flatten(x)[0].shape[0]
+
+
+def _first_consumer(model, symbolic):
+    for layer in getattr(model, "layers", []):
+        for node in layer._inbound_nodes:
+            if any(t is symbolic for t in node.input_tensors):
+                return layer.name
+    return getattr(model, "name", "model")
+
+
+def _resolve_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    return int(verbose)
+
+
+def _concat_outputs(outputs):
+    first = outputs[0]
+    if isinstance(first, (list, tuple)):
+        return [_concat_outputs([o[i] for o in outputs]) for i in range(len(first))]
+    if isinstance(first, dict):
+        return {k: _concat_outputs([o[k] for o in outputs]) for k in first}
+    arrays = [backend.convert_to_numpy(o) for o in outputs]
+    return np.concatenate(arrays, axis=0) if len(arrays) > 1 else arrays[0]
+
+
+def _serializable(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_serializable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _serializable(v) for k, v in value.items()}
+    if hasattr(value, "get_config"):
+        return {"module": type(value).__module__, "class_name": type(value).__name__,
+                "config": value.get_config(), "registered_name": None}
+    name = getattr(value, "__name__", None)
+    if name is not None:
+        return name
+    warnings.warn(f"compile config: cannot serialize {value!r}; it is stored as None")
+    return None
