@@ -22,6 +22,17 @@ from lamina.training.trainer import Trainer
 from lamina.utils import registry
 
 
+# Filled by lamina.saving (a floor above): "save_model", "save_weights", "load_weights".
+SAVING_HOOKS: dict = {}
+
+
+def _saving_hook(name):
+    hook = SAVING_HOOKS.get(name)
+    if hook is None:
+        raise RuntimeError(f"{name} needs lamina.saving; import lamina (not only lamina.models)")
+    return hook
+
+
 def _is_functional_call(args, kwargs):
     return len(args) == 2 or "inputs" in kwargs and "outputs" in kwargs or (
         len(args) == 1 and "outputs" in kwargs
@@ -92,6 +103,21 @@ class Model(Trainer, Layer):
         from lamina.models.serialization import serialize_model
 
         return json.dumps(serialize_model(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save the model (architecture, weights, compile and optimizer state) to a file.
+
+        ``.keras`` writes Keras 3's zip format; ``.h5`` the Keras 2 legacy format.
+        """
+        return _saving_hook("save_model")(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Save the weights to a ``.weights.h5`` file in Keras' layout."""
+        return _saving_hook("save_weights")(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Load weights saved by ``save_weights`` (or a Keras 2 ``.h5`` file)."""
+        return _saving_hook("load_weights")(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def build(self, input_shape=None):
         self.built = True
