@@ -167,7 +167,7 @@ def test_sparsemax_matches_reference_along_any_axis():
 
 def test_get_none_is_linear_and_callables_pass_through():
     assert activations.get(None) is activations.linear
-    f = lambda x: x  # noqa: E731
+    f = lambda x: x
     assert activations.get(f) is f
 
 

@@ -16,8 +16,18 @@ from lamina.backend import core
 from lamina.utils import registry
 
 __all__ = [
-    "Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm",
-    "max_norm", "min_max_norm", "non_neg", "unit_norm", "get", "serialize", "deserialize",
+    "Constraint",
+    "MaxNorm",
+    "MinMaxNorm",
+    "NonNeg",
+    "UnitNorm",
+    "deserialize",
+    "get",
+    "max_norm",
+    "min_max_norm",
+    "non_neg",
+    "serialize",
+    "unit_norm",
 ]
 
 

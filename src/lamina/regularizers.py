@@ -18,8 +18,18 @@ from lamina.backend import core
 from lamina.utils import registry
 
 __all__ = [
-    "Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer",
-    "l1", "l2", "l1_l2", "orthogonal_regularizer", "get", "serialize", "deserialize",
+    "L1",
+    "L1L2",
+    "L2",
+    "OrthogonalRegularizer",
+    "Regularizer",
+    "deserialize",
+    "get",
+    "l1",
+    "l1_l2",
+    "l2",
+    "orthogonal_regularizer",
+    "serialize",
 ]
 
 

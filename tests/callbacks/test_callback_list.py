@@ -21,8 +21,9 @@ class Recorder(Callback):
 
 def test_dispatch_order_params_and_model(model):
     a, b = Recorder(), Recorder()
-    cbs = CallbackList([a, [b]], add_history=True, add_progbar=True, model=model,
-                       verbose=0, epochs=1, steps=1)
+    cbs = CallbackList(
+        [a, [b]], add_history=True, add_progbar=True, model=model, verbose=0, epochs=1, steps=1
+    )
     assert cbs.callbacks[:2] == [a, b]
     assert isinstance(cbs.callbacks[2], History) and isinstance(cbs.callbacks[3], ProgbarLogger)
     assert a.model is model and a.params == {"verbose": 0, "epochs": 1, "steps": 1}
@@ -32,10 +33,10 @@ def test_dispatch_order_params_and_model(model):
     cbs.on_epoch_end(0, {"loss": torch.tensor(0.25), "accuracy": np.float32(0.5)})
     for cb in (a, b):
         assert cb.calls[0] == ("train_begin", {})
-        kind, batch, logs = cb.calls[1]
+        kind, _, logs = cb.calls[1]
         # A callback that reads batch logs gets plain floats, not tensors.
         assert kind == "train_batch_end" and type(logs["loss"]) is float
-        _, epoch, logs = cb.calls[2]
+        _, _, logs = cb.calls[2]
         assert list(logs) == ["accuracy", "loss"]  # sorted, like Keras
         assert logs == {"accuracy": 0.5, "loss": 0.25}
         assert all(type(v) is float for v in logs.values())

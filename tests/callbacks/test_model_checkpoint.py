@@ -39,15 +39,15 @@ def test_save_best_only_weights(model, tmp_path, capsys):
 
 
 def test_initial_value_threshold(model, tmp_path):
-    cb = ModelCheckpoint(str(tmp_path / "m.keras"), save_best_only=True,
-                         initial_value_threshold=0.4)
+    cb = ModelCheckpoint(
+        str(tmp_path / "m.keras"), save_best_only=True, initial_value_threshold=0.4
+    )
     fit(cb, model, [0.5, 0.45, 0.3])
     assert model.saved == ["m.keras"] and cb.best == 0.3
 
 
 def test_mode_max_on_accuracy(model, tmp_path):
-    cb = ModelCheckpoint(str(tmp_path / "m.keras"), monitor="loss", mode="max",
-                         save_best_only=True)
+    cb = ModelCheckpoint(str(tmp_path / "m.keras"), monitor="loss", mode="max", save_best_only=True)
     fit(cb, model, [0.5, 0.4, 0.6])
     assert len(model.saved) == 2
 
@@ -60,8 +60,9 @@ def test_save_freq_in_batches(model, tmp_path):
 
 
 def test_missing_monitor_warns_and_saves(model, tmp_path):
-    cb = ModelCheckpoint(str(tmp_path / "m.keras"), monitor="val_acc", save_best_only=True,
-                         mode="max")
+    cb = ModelCheckpoint(
+        str(tmp_path / "m.keras"), monitor="val_acc", save_best_only=True, mode="max"
+    )
     cbs = CallbackList([cb], model=model)
     with pytest.warns(UserWarning, match="val_acc available"):
         cbs.on_epoch_end(0, {"loss": 1.0})

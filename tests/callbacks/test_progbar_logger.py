@@ -17,8 +17,10 @@ def fit_epochs(verbose, epochs=2, steps=3, monkeypatch=None):
         cbs.on_test_begin()
         cbs.on_test_batch_end(0, {"loss": 9.0})
         cbs.on_test_end({"loss": 9.0})
-        cbs.on_epoch_end(epoch, {"loss": torch.tensor(0.5), "accuracy": 0.25,
-                                 "val_loss": 0.75, "val_accuracy": 0.125})
+        cbs.on_epoch_end(
+            epoch,
+            {"loss": torch.tensor(0.5), "accuracy": 0.25, "val_loss": 0.75, "val_accuracy": 0.125},
+        )
     cbs.on_train_end()
 
 
@@ -48,7 +50,9 @@ def test_verbose2_line(capsys):
     assert lines[0] == "Epoch 1/2"
     assert re.match(
         r"^3/3 - \d+s - \d+(us|ms|s)/step - accuracy: 0\.2500 - loss: 0\.5000 - "
-        r"val_accuracy: 0\.1250 - val_loss: 0\.7500$", lines[1]), lines[1]
+        r"val_accuracy: 0\.1250 - val_loss: 0\.7500$",
+        lines[1],
+    ), lines[1]
 
 
 def test_verbose0_prints_nothing(capsys):

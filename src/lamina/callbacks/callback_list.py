@@ -82,8 +82,7 @@ class CallbackList(Callback):
     before ``on_train_begin``) so the per-batch dispatch tables see them.
     """
 
-    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None,
-                 **params):
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         self.callbacks = _flatten(callbacks)
         self._history = next((c for c in self.callbacks if isinstance(c, History)), None)
@@ -127,7 +126,8 @@ class CallbackList(Callback):
         self._batch_plan = {}
         for hook, alias in _BATCH_HOOKS.items():
             targets = [
-                cb for cb in self.callbacks
+                cb
+                for cb in self.callbacks
                 if _overrides(cb, hook) or (alias is not None and _overrides(cb, alias))
             ]
             eager = any(not getattr(cb, "_accepts_raw_batch_logs", False) for cb in targets)

@@ -112,8 +112,7 @@ class ModelCheckpoint(MonitorCallback):
             return True
         current = logs.get(self.monitor)
         if current is None:
-            warnings.warn(f"Can save best model only with {self.monitor} available.",
-                          stacklevel=3)
+            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=3)
             return True
         if np.ndim(current) > 0:
             warnings.warn(
@@ -141,7 +140,7 @@ class ModelCheckpoint(MonitorCallback):
         logs = logs or {}
         filepath = self._get_file_path(epoch, batch, logs)
         if os.path.isdir(filepath):
-            raise IOError(
+            raise OSError(
                 "Please specify a non-directory filepath for ModelCheckpoint. "
                 f"Filepath used is an existing directory: {filepath}"
             )

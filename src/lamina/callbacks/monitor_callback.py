@@ -15,18 +15,59 @@ import warnings
 from lamina.callbacks.callback import Callback
 
 _UP_METRICS = frozenset(
-    """accuracy acc binary_accuracy categorical_accuracy sparse_categorical_accuracy
-    top_k_categorical_accuracy sparse_top_k_categorical_accuracy auc precision recall
-    precision_at_recall recall_at_precision sensitivity_at_specificity
-    specificity_at_sensitivity f1_score fbeta_score iou mean_iou one_hot_iou
-    one_hot_mean_iou binary_iou r2_score cosine_similarity pearson_correlation
-    concordance_correlation""".split()
+    (
+        "accuracy",
+        "acc",
+        "binary_accuracy",
+        "categorical_accuracy",
+        "sparse_categorical_accuracy",
+        "top_k_categorical_accuracy",
+        "sparse_top_k_categorical_accuracy",
+        "auc",
+        "precision",
+        "recall",
+        "precision_at_recall",
+        "recall_at_precision",
+        "sensitivity_at_specificity",
+        "specificity_at_sensitivity",
+        "f1_score",
+        "fbeta_score",
+        "iou",
+        "mean_iou",
+        "one_hot_iou",
+        "one_hot_mean_iou",
+        "binary_iou",
+        "r2_score",
+        "cosine_similarity",
+        "pearson_correlation",
+        "concordance_correlation",
+    )
 )
 _DOWN_METRICS = frozenset(
-    """mean_squared_error mse mean_absolute_error mae mean_absolute_percentage_error mape
-    mean_squared_logarithmic_error msle root_mean_squared_error rmse logcosh log_cosh hinge
-    squared_hinge categorical_hinge binary_crossentropy categorical_crossentropy
-    sparse_categorical_crossentropy kl_divergence kld poisson crossentropy""".split()
+    (
+        "mean_squared_error",
+        "mse",
+        "mean_absolute_error",
+        "mae",
+        "mean_absolute_percentage_error",
+        "mape",
+        "mean_squared_logarithmic_error",
+        "msle",
+        "root_mean_squared_error",
+        "rmse",
+        "logcosh",
+        "log_cosh",
+        "hinge",
+        "squared_hinge",
+        "categorical_hinge",
+        "binary_crossentropy",
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "kl_divergence",
+        "kld",
+        "poisson",
+        "crossentropy",
+    )
 )
 
 
@@ -35,7 +76,7 @@ def _model_metrics(model):
     found = []
     try:
         pending = list(getattr(model, "metrics", None) or [])
-    except Exception:  # an unbuilt model may refuse to list its metrics
+    except (AttributeError, RuntimeError, ValueError):  # an unbuilt model may refuse
         return found
     while pending:
         metric = pending.pop(0)

@@ -83,6 +83,12 @@ def load_data(path: str = "mnist.npz"):
         ``y_test`` (10000,); or, offline with nothing cached, the bundled sample of
         2,000 + 500 digits (200 and 50 per class), with a ``UserWarning``.
     """
+    if os.sep in path or (os.altsep and os.altsep in path):
+        # A user error, not a network one: refuse it rather than fall back to the sample.
+        raise ValueError(
+            "mnist.load_data: `path` is a file name inside the cache folders, not a path; "
+            f"received path={path!r}. Set LAMINA_HOME to choose the cache folder."
+        )
     found, reason = _find_or_download(path)
     if found is not None:
         return _read(found)

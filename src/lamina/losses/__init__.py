@@ -45,11 +45,16 @@ ALL_OBJECTS = (
 )
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}
 # Keras' short names resolve to the functions, not the classes
-ALL_OBJECTS_DICT.update({
-    "bce": binary_crossentropy, "BCE": binary_crossentropy,
-    "mae": mean_absolute_error, "MAE": mean_absolute_error,
-    "mse": mean_squared_error, "MSE": mean_squared_error,
-})
+ALL_OBJECTS_DICT.update(
+    {
+        "bce": binary_crossentropy,
+        "BCE": binary_crossentropy,
+        "mae": mean_absolute_error,
+        "MAE": mean_absolute_error,
+        "mse": mean_squared_error,
+        "MSE": mean_squared_error,
+    }
+)
 
 
 def serialize(loss) -> dict:
@@ -98,7 +103,8 @@ def get(identifier):
     if inspect.isclass(obj):
         obj = obj()
     if not callable(obj):
-        raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+        # ValueError, not TypeError: what Keras raises, so user code catching it works
+        raise ValueError(f"Could not interpret loss identifier: {identifier!r}")  # noqa: TRY004
     return obj
 
 
@@ -158,10 +164,25 @@ def resolve_loss(identifier, y_true_shape, y_pred_shape):
 
 
 __all__ = [
-    "Loss", "LossFunctionWrapper", "BinaryCrossentropy", "CategoricalCrossentropy",
-    "SparseCategoricalCrossentropy", "MeanSquaredError", "MeanAbsoluteError",
-    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-    "mean_squared_error", "mean_absolute_error", "get", "serialize", "deserialize",
-    "resolve_loss", "is_binary_or_sparse_categorical", "reduce_weighted_values",
-    "squeeze_or_expand_to_same_rank", "ALL_OBJECTS", "ALL_OBJECTS_DICT",
+    "ALL_OBJECTS",
+    "ALL_OBJECTS_DICT",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "Loss",
+    "LossFunctionWrapper",
+    "MeanAbsoluteError",
+    "MeanSquaredError",
+    "SparseCategoricalCrossentropy",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "deserialize",
+    "get",
+    "is_binary_or_sparse_categorical",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "reduce_weighted_values",
+    "resolve_loss",
+    "serialize",
+    "sparse_categorical_crossentropy",
+    "squeeze_or_expand_to_same_rank",
 ]

@@ -54,7 +54,10 @@ class Loss:
         else:
             mask = in_mask if in_mask is not None else out_mask
         return reduce_weighted_values(
-            values, sample_weight=sample_weight, mask=mask, reduction=self.reduction,
+            values,
+            sample_weight=sample_weight,
+            mask=mask,
+            reduction=self.reduction,
             dtype=self._dtype,
         )
 
@@ -79,7 +82,7 @@ def compute_dtype(dtype) -> str:
     if hasattr(dtype, "compute_dtype"):  # a dtype policy object
         return core.standardize_dtype(dtype.compute_dtype)
     if isinstance(dtype, str) and dtype.startswith("mixed_"):
-        return core.standardize_dtype(dtype[len("mixed_"):])
+        return core.standardize_dtype(dtype[len("mixed_") :])
     return core.standardize_dtype(dtype)
 
 
@@ -170,8 +173,9 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     return sample_weight * float_mask
 
 
-def reduce_weighted_values(values, sample_weight=None, mask=None,
-                           reduction="sum_over_batch_size", dtype=None):
+def reduce_weighted_values(
+    values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None
+):
     """Weight ``values`` by ``sample_weight`` (and ``mask``), then reduce them."""
     reduction = standardize_reduction(reduction)
     values = core.convert_to_tensor(values, dtype)
@@ -183,5 +187,16 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     if sample_weight is not None:
         sample_weight = ops.cast(sample_weight, ops.dtype(values))
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        _check_broadcastable(values, sample_weight)
         values = values * sample_weight
     return reduce_values(values, sample_weight, reduction)
+
+
+def _check_broadcastable(values, sample_weight):
+    for a, b in zip(reversed(values.shape), reversed(sample_weight.shape)):
+        if a != b and a != 1 and b != 1:
+            raise ValueError(
+                f"sample_weight of shape {tuple(sample_weight.shape)} does not broadcast to the "
+                f"per-sample loss values of shape {tuple(values.shape)}; give one weight per "
+                "sample (batch,) / (batch, 1), or one per value."
+            )

@@ -20,7 +20,10 @@ from lamina.losses.wrapper import LossFunctionWrapper
 
 def _check_axis(axis):
     if isinstance(axis, bool) or not isinstance(axis, int):
-        raise ValueError(f"`axis` must be of type `int`. Received: axis={axis!r} of type {type(axis)}")
+        # ValueError, not TypeError: what Keras raises
+        raise ValueError(  # noqa: TRY004
+            f"`axis` must be of type `int`. Received: axis={axis!r} of type {type(axis)}"
+        )
 
 
 def _check_same_shape(fn_name, y_true, y_pred):
@@ -126,15 +129,28 @@ class BinaryCrossentropy(LossFunctionWrapper):
         label_smoothing: in [0, 1]; labels become ``y * (1 - s) + 0.5 * s``.
         axis: the axis the per-sample mean runs over.
 
-    >>> BinaryCrossentropy(from_logits=True)([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8])
-    tensor(0.8654)
+    >>> bce = BinaryCrossentropy(from_logits=True)
+    >>> round(float(bce([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8])), 3)
+    0.865
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
         super().__init__(
-            binary_crossentropy, name=name, reduction=reduction, dtype=dtype,
-            from_logits=from_logits, label_smoothing=label_smoothing, axis=axis,
+            binary_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
         )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
@@ -142,8 +158,11 @@ class BinaryCrossentropy(LossFunctionWrapper):
 
     def get_config(self) -> dict:
         return {
-            "name": self.name, "reduction": self.reduction, "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing, "axis": self.axis,
+            "name": self.name,
+            "reduction": self.reduction,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
         }
 
 
@@ -159,11 +178,23 @@ class CategoricalCrossentropy(LossFunctionWrapper):
     tensor(1.1769)
     """
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
         super().__init__(
-            categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
-            from_logits=from_logits, label_smoothing=label_smoothing, axis=axis,
+            categorical_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
         )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
@@ -171,8 +202,11 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 
     def get_config(self) -> dict:
         return {
-            "name": self.name, "reduction": self.reduction, "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing, "axis": self.axis,
+            "name": self.name,
+            "reduction": self.reduction,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
         }
 
 
@@ -188,11 +222,23 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     tensor(1.1769)
     """
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
-                 axis=-1, name="sparse_categorical_crossentropy", dtype=None):
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        axis=-1,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
         super().__init__(
-            sparse_categorical_crossentropy, name=name, reduction=reduction, dtype=dtype,
-            from_logits=from_logits, ignore_class=ignore_class, axis=axis,
+            sparse_categorical_crossentropy,
+            name=name,
+            reduction=reduction,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
         )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
@@ -201,6 +247,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def get_config(self) -> dict:
         # Keras 3 leaves `axis` out of this config; files it writes have no such key
         return {
-            "name": self.name, "reduction": self.reduction, "from_logits": self.from_logits,
+            "name": self.name,
+            "reduction": self.reduction,
+            "from_logits": self.from_logits,
             "ignore_class": self.ignore_class,
         }

@@ -40,27 +40,50 @@ from lamina.metrics.regression import MeanAbsoluteError, MeanSquaredError
 from lamina.utils import registry
 
 ALL_OBJECTS = (
-    Metric, Mean, Sum, MeanMetricWrapper,
-    MeanSquaredError, MeanAbsoluteError,
-    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+    Metric,
+    Mean,
+    Sum,
+    MeanMetricWrapper,
+    MeanSquaredError,
+    MeanAbsoluteError,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
 )
 # As in Keras, both "BinaryAccuracy" and "binary_accuracy" name the class, and loss-style
 # short names ("mse") name the metric classes too.
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update({registry.snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
-ALL_OBJECTS_DICT.update({
-    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
-    "mse": MeanSquaredError, "MSE": MeanSquaredError,
-    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
-})
+ALL_OBJECTS_DICT.update(
+    {
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
+        "mse": MeanSquaredError,
+        "MSE": MeanSquaredError,
+        "mae": MeanAbsoluteError,
+        "MAE": MeanAbsoluteError,
+    }
+)
 
 # plain functions a MeanMetricWrapper config may name
-FUNCTIONS_DICT = {fn.__name__: fn for fn in (
-    accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-    mean_squared_error, mean_absolute_error, binary_crossentropy, categorical_crossentropy,
-    sparse_categorical_crossentropy,
-)}
+FUNCTIONS_DICT = {
+    fn.__name__: fn
+    for fn in (
+        accuracy,
+        binary_accuracy,
+        categorical_accuracy,
+        sparse_categorical_accuracy,
+        mean_squared_error,
+        mean_absolute_error,
+        binary_crossentropy,
+        categorical_crossentropy,
+        sparse_categorical_crossentropy,
+    )
+}
 
 
 def serialize(metric) -> dict:
@@ -103,7 +126,8 @@ def get(identifier):
     if inspect.isclass(obj):
         obj = obj()
     if not callable(obj):
-        raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+        # ValueError, not TypeError: what Keras raises, so user code catching it works
+        raise ValueError(f"Could not interpret metric identifier: {identifier!r}")  # noqa: TRY004
     return obj
 
 
@@ -159,11 +183,32 @@ def resolve_metric(identifier, y_true_shape, y_pred_shape, loss=None) -> Metric:
 
 
 __all__ = [
-    "Metric", "Mean", "Sum", "MeanMetricWrapper", "MeanSquaredError", "MeanAbsoluteError",
-    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
-    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
-    "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-    "mean_squared_error", "mean_absolute_error", "binary_crossentropy",
-    "categorical_crossentropy", "sparse_categorical_crossentropy",
-    "get", "serialize", "deserialize", "resolve_metric", "ALL_OBJECTS", "ALL_OBJECTS_DICT",
+    "ALL_OBJECTS",
+    "ALL_OBJECTS_DICT",
+    "Accuracy",
+    "BinaryAccuracy",
+    "BinaryCrossentropy",
+    "CategoricalAccuracy",
+    "CategoricalCrossentropy",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "Metric",
+    "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
+    "Sum",
+    "accuracy",
+    "binary_accuracy",
+    "binary_crossentropy",
+    "categorical_accuracy",
+    "categorical_crossentropy",
+    "deserialize",
+    "get",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "resolve_metric",
+    "serialize",
+    "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
 ]

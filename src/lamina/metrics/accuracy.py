@@ -31,8 +31,8 @@ def accuracy(y_true, y_pred):
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """1.0 where ``y_pred > threshold`` matches the 0/1 label, else 0.0.
 
-    >>> binary_accuracy([[1], [0]], [[0.7], [0.7]])
-    tensor([[1.], [0.]])
+    >>> binary_accuracy([1, 0], [0.7, 0.7])
+    tensor([1., 0.])
     """
     y_pred = core.convert_to_tensor(y_pred)
     y_true = core.convert_to_tensor(y_true)

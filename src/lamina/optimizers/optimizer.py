@@ -31,6 +31,11 @@ from lamina.utils import registry
 _requires_grad = operator.attrgetter("requires_grad")
 
 
+def _f32(x) -> float:
+    # Keras evaluates rates in float32; rounding here keeps the updates bit-for-bit closer.
+    return float(np.float32(float(x)))
+
+
 def _is_none(x):
     return x is None
 
@@ -228,7 +233,6 @@ class Optimizer:
         else:
             self._lr_variable.assign(float(learning_rate))
         self._learning_rate = self._lr_variable
-        self._lr_given = float(learning_rate)
         self._lr_cache = float(np.float32(learning_rate))
         self._lr_version = train_step.version_of(self._lr_variable)
 
@@ -242,8 +246,8 @@ class Optimizer:
             return self._lr_cache
         if isinstance(lr, schedules.LearningRateSchedule):
             step = self._current_step() if lr._takes_python_step else self._iterations
-            return float(lr(step))
-        return float(lr())
+            return _f32(lr(step))
+        return _f32(lr())
 
     @property
     def learning_rate(self):
@@ -530,10 +534,9 @@ class Optimizer:
         if isinstance(lr, schedules.LearningRateSchedule):
             learning_rate = schedules.serialize(lr)
         elif lr is self._lr_variable:
-            learning_rate = self._current_lr()
-            # Report the float the user gave (0.001), not its float32 rounding, while unchanged.
-            if float(np.float32(self._lr_given)) == learning_rate:
-                learning_rate = self._lr_given
+            # The shortest decimal that is this float32 (0.001, not 0.0010000000474974513):
+            # it reads back to the same variable value, and is what users wrote.
+            learning_rate = float(str(np.float32(self._current_lr())))
         else:
             learning_rate = registry.serialize_object(lr, "builtins") if hasattr(
                 lr, "get_config") else getattr(lr, "__name__", None)

@@ -65,8 +65,9 @@ def _safe_members(names, base_dir):
         if os.path.commonpath([base, target]) == base:
             yield name
         else:
-            warnings.warn(f"Skipping invalid path during archive extraction: '{name}'.",
-                          stacklevel=3)
+            warnings.warn(
+                f"Skipping invalid path during archive extraction: '{name}'.", stacklevel=3
+            )
 
 
 def extract_archive(file_path, path=".", archive_format="auto") -> bool:
@@ -80,8 +81,11 @@ def extract_archive(file_path, path=".", archive_format="auto") -> bool:
         if kind == "tar" and tarfile.is_tarfile(file_path):
             with tarfile.open(file_path) as archive:
                 keep = set(_safe_members(archive.getnames(), path))
-                members = [m for m in archive.getmembers() if m.name in keep
-                           and not (m.issym() or m.islnk())]
+                members = [
+                    m
+                    for m in archive.getmembers()
+                    if m.name in keep and not (m.issym() or m.islnk())
+                ]
                 archive.extractall(path, members=members)
             return True
         if kind == "zip" and zipfile.is_zipfile(file_path):
@@ -187,14 +191,17 @@ def get_file(
         target = os.path.join(folder, fname)
 
     download = force_download or not os.path.exists(target)
-    if not download and file_hash is not None:
-        if not validate_file(target, file_hash, algorithm=hash_algorithm):
-            print(
-                "A local file was found, but it seems to be incomplete or outdated because "
-                f"the {hash_algorithm} file hash does not match the original value of "
-                f"{file_hash} so we will re-download the data."
-            )
-            download = True
+    if (
+        not download
+        and file_hash is not None
+        and not validate_file(target, file_hash, algorithm=hash_algorithm)
+    ):
+        print(
+            "A local file was found, but it seems to be incomplete or outdated because "
+            f"the {hash_algorithm} file hash does not match the original value of "
+            f"{file_hash} so we will re-download the data."
+        )
+        download = True
 
     if download:
         print(f"Downloading data from {origin}")

@@ -64,10 +64,10 @@ def _format_time_per_unit(seconds: float, unit_name: str) -> str:
 
 def _format_eta(eta: float) -> str:
     if eta > 3600:
-        return "%d:%02d:%02d" % (eta // 3600, (eta % 3600) // 60, eta % 60)
+        return f"{int(eta // 3600)}:{int(eta % 3600 // 60):02d}:{int(eta % 60):02d}"
     if eta > 60:
-        return "%d:%02d" % (eta // 60, eta % 60)
-    return "%ds" % eta
+        return f"{int(eta // 60)}:{int(eta % 60):02d}"
+    return f"{int(eta)}s"
 
 
 def _write(message: str) -> None:
@@ -139,8 +139,7 @@ class Progbar:
         if finalize is None:
             finalize = self.target is not None and current >= self.target
         if values:
-            self._record(current, values.items() if isinstance(values, dict) else values,
-                         finalize)
+            self._record(current, values.items() if isinstance(values, dict) else values, finalize)
         self._seen_so_far = current
 
         now = time.time()
@@ -200,7 +199,7 @@ class Progbar:
                 bar += f"{green}{'━' * done}{reset}"
             bar += f"{white}{'━' * (self.width - done)}{reset}"
         else:
-            bar = "%7d/Unknown" % current
+            bar = f"{current:7d}/Unknown"
         if self.target is not None and self.target > 0 and not finalize:
             timing = _format_eta(time_per_unit * (self.target - current))
         else:
