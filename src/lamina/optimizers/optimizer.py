@@ -126,7 +126,9 @@ class Optimizer:
 
     # --- variables ------------------------------------------------------------------------
 
-    def _make_variable(self, value, dtype, name):
+    def _make_variable(self, value, dtype, name, shape=(), like=None):
+        if not core.is_tensor(value) and not isinstance(value, np.ndarray):
+            value = train_step.full(shape, value, dtype, like)
         v = core.make_variable(value, dtype=dtype, trainable=False, name=name)
         v._lamina_path = f"{self.name}/{name}"
         self._variables.append(v)
@@ -138,22 +140,24 @@ class Optimizer:
 
         ``initializer`` is ``"zeros"``, ``"ones"``, a number, or a callable ``(shape, dtype)``.
         """
+        return self._add_variable(shape, initializer, dtype, name)
+
+    def _add_variable(self, shape, initializer, dtype, name, like=None):
         dtype = core.standardize_dtype(dtype) if dtype is not None else "float32"
         shape = tuple(shape)
         if callable(initializer):
             value = initializer(shape, dtype=dtype)
         else:
-            fill = {"zeros": 0.0, "ones": 1.0}.get(initializer, initializer)
-            value = np.full(shape, fill, dtype=dtype)
-        return self._make_variable(value, dtype, name)
+            value = {"zeros": 0.0, "ones": 1.0}.get(initializer, initializer)
+        return self._make_variable(value, dtype, name, shape, like)
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """A state variable shaped like ``reference_variable``, named ``<its path>_<name>``."""
         ref_name = getattr(reference_variable, "path", None) or getattr(
             reference_variable, "name", None) or "variable"
         full = f"{str(ref_name).replace('/', '_').replace(':', '_')}_{name or 'var'}"
-        return self.add_variable(tuple(reference_variable.shape), initializer,
-                                 core.dtype_of(reference_variable), name=full)
+        return self._add_variable(reference_variable.shape, initializer,
+                                  core.dtype_of(reference_variable), full, like=reference_variable)
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """One slot per variable for each name, interleaved per variable as Keras orders them.

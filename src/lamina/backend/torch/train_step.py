@@ -33,6 +33,14 @@ def zeros_like_list(variables):
     return [torch.zeros_like(v, memory_format=torch.preserve_format) for v in variables]
 
 
+def full(shape, value, dtype, like=None):
+    """A new tensor of ``shape`` filled with ``value`` (on ``like``'s device, else the default)."""
+    from lamina.backend.torch.core import DEVICE, to_engine_dtype
+
+    device = like.device if like is not None else DEVICE
+    return torch.full(tuple(shape), value, dtype=to_engine_dtype(dtype), device=device)
+
+
 def version_of(tensor) -> int:
     """A counter torch bumps on every in-place write: lets callers cache a scalar's value."""
     return tensor._version
