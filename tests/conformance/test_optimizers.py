@@ -114,6 +114,7 @@ def test_matches_keras(case):
     for k, v in zip(k_opt.variables, l_opt.variables):
         assert v.path.split("/", 1)[1] == k.path.split("/", 1)[1]
         assert core.dtype_of(v) == k.dtype, v.path
+        assert tuple(v.shape) == tuple(k.shape), v.path
         _assert_close(v.numpy(), keras.ops.convert_to_numpy(k), v.path)
     assert float(l_opt.learning_rate) == pytest.approx(float(k_opt.learning_rate), rel=1e-6)
 

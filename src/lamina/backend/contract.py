@@ -80,7 +80,7 @@ TRAIN = {
     "sgd_update": "fused Keras SGD (momentum, nesterov) update",
     "rmsprop_update": "fused Keras RMSprop update",
     "adagrad_update": "fused Keras Adagrad update",
-    "clip_by_global_norm": "scale gradients so their joint norm is at most clipnorm",
+    "clip_by_global_norm_list": "scale gradients so their joint norm is at most clipnorm",
     "compile_function": "wrap a step function in the engine's compiler",
 }
 

@@ -386,6 +386,11 @@ class Layer(backend.LayerBase):
         if isinstance(inputs, np.ndarray):
             inputs = backend.convert_to_tensor(inputs)
             args = (inputs,) + args[1:]
+        elif isinstance(inputs, (list, tuple)) and any(isinstance(v, np.ndarray) for v in inputs):
+            inputs = type(inputs)(
+                backend.convert_to_tensor(v) if isinstance(v, np.ndarray) else v for v in inputs
+            )
+            args = (inputs,) + args[1:]
         if not self.built:
             self._build_for(inputs)
         training = kwargs.get("training")

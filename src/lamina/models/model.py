@@ -104,6 +104,17 @@ class Model(Trainer, Layer):
 
         return json.dumps(serialize_model(self), **kwargs)
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuild a model; a functional config (layers + input/output refs) makes a graph."""
+        if "layers" in config and "input_layers" in config and "output_layers" in config:
+            from lamina.models.functional import Functional
+            from lamina.models.functional_config import functional_from_config
+
+            target = cls if issubclass(cls, Functional) else Functional
+            return functional_from_config(target, config, custom_objects)
+        return cls(**config)
+
     def save(self, filepath, overwrite=True, **kwargs):
         """Save the model (architecture, weights, compile and optimizer state) to a file.
 

@@ -18,16 +18,11 @@ def _output_names(model, count):
     return names
 
 
-def resolve_loss(identifier):
-    """A callable ``loss(y_true, y_pred, sample_weight)`` for a name, function or Loss."""
-    if identifier is None:
-        return None
-    loss = losses_module.get(identifier)
-    if isinstance(loss, losses_module.Loss):
-        return loss
-    if callable(loss):
-        return losses_module.LossFunctionWrapper(loss, name=getattr(loss, "__name__", None))
-    raise ValueError(f"Could not interpret loss: {identifier!r}")
+def check_loss(identifier):
+    """Refuse an unknown loss name at compile time, before any training starts."""
+    if identifier is None or (isinstance(identifier, str) and identifier.lower() in ("ce", "crossentropy")):
+        return
+    losses_module.get(identifier)
 
 
 def _per_output(spec, names, what):
@@ -60,7 +55,7 @@ class CompileLoss:
         self.built = False
         # fail now on unknown names, before any training starts
         for item in _flatten(loss) if isinstance(loss, (list, tuple, dict)) else [loss]:
-            resolve_loss(item)
+            check_loss(item)
 
     def build(self, model, y_true, y_pred):
         preds = _flatten(y_pred)
@@ -70,7 +65,15 @@ class CompileLoss:
             specs = _per_output(self.loss, names, "loss")
         else:
             specs = [self.loss] * len(preds)
-        self.fns = [resolve_loss(s) for s in specs]
+        trues = _flatten(y_true)
+        if len(trues) != len(preds):
+            raise ValueError(
+                f"The model has {len(preds)} output(s) {names}, but y holds {len(trues)} array(s)."
+            )
+        self.fns = [
+            losses_module.resolve_loss(s, tuple(t.shape), tuple(p.shape))
+            for s, t, p in zip(specs, trues, preds)
+        ]
         if self.loss_weights is None:
             self.weights = [1.0] * len(preds)
         elif isinstance(self.loss_weights, dict):

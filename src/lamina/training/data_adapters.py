@@ -242,6 +242,18 @@ class GeneratorAdapter:
             yield self._convert(batch)
 
 
+def head_batch(x, n):
+    """The first ``n`` samples of array data, as tensors of the right dtypes."""
+
+    def take(v):
+        t = backend.convert_to_tensor(_to_array(v)[:n])
+        if backend.float_dtype_like(t) and backend.dtype_of(t) != config.floatx():
+            t = backend.cast(t, config.floatx())
+        return t
+
+    return _map(take, x)
+
+
 def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None,
                  class_weight=None):
     """The adapter for what was passed as ``x`` (and ``y``)."""

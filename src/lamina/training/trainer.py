@@ -279,9 +279,20 @@ class Trainer:
     # -- input checks -------------------------------------------------------------------------
 
     def _ensure_built(self, x):
-        if not self.built:
-            first = _flatten(x)[0]
-            self._build_for(first if len(_flatten(x)) == 1 else x)
+        """Build a model that has not seen data yet by running it on two samples of ``x``."""
+        if self.built and self.weights_ready():
+            return
+        sample = data_adapters.head_batch(x, 2)
+        with backend.no_grad():
+            self(sample, training=False)
+        self._clear_layer_losses_all()
+
+    def weights_ready(self):
+        return all(layer.built for layer in self._all_layers())
+
+    def _clear_layer_losses_all(self):
+        for layer in self._all_layers():
+            layer._losses.clear()
 
     def _check_inputs(self, x):
         """Refuse data whose shape the model's inputs cannot take, before any step runs."""
@@ -373,7 +384,7 @@ class Trainer:
             for step, batch in enumerate(adapter.epoch()):
                 if step % spe == 0:
                     cbs.on_train_batch_begin(step)
-                if not self.built:
+                if not self._trainable_cache and not self.weights_ready():
                     self._ensure_built(batch[0])
                     self._prepare()
                 self.train_step(batch)

@@ -253,11 +253,24 @@ def compute_output_shapes(fn, specs):
     set to two different sizes; output dimensions that differ are unknown (None).
     """
     has_unknown = any(d is None for shape, _ in specs for d in shape)
-    runs = []
-    for size in _PROBE_SIZES[: 2 if has_unknown else 1]:
+    sizes = _PROBE_SIZES[: 2 if has_unknown else 1]
+    try:
         with torch.no_grad():
-            outs = fn([_meta_input(s, size) for s in specs])
-        runs.append(outs)
+            runs = [fn([_meta_input(s, size) for s in specs]) for size in sizes]
+    except (RuntimeError, NotImplementedError):
+        # the layer mixes its (real) weights with the meta inputs in an op that refuses
+        # mixed devices: run it under FakeTensorMode, which gives real weights fake twins
+        from torch._subclasses.fake_tensor import FakeTensorMode
+
+        runs = []
+        for size in sizes:
+            with torch.no_grad(), FakeTensorMode(allow_non_fake_inputs=True):
+                inputs = [
+                    torch.empty(tuple(size if d is None else d for d in shape),
+                                dtype=to_engine_dtype(dtype))
+                    for shape, dtype in specs
+                ]
+                runs.append(fn(inputs))
     result = []
     for i, out in enumerate(runs[0]):
         shape = list(out.shape)
