@@ -12,17 +12,25 @@ from lamina.optimizers import schedules
 
 def _vars(*shapes, seed=0):
     rng = np.random.default_rng(seed)
-    return [core.make_variable(rng.normal(size=s).astype("float32"), name=f"w{i}")
-            for i, s in enumerate(shapes)]
+    return [
+        core.make_variable(rng.normal(size=s).astype("float32"), name=f"w{i}")
+        for i, s in enumerate(shapes)
+    ]
 
 
 def _grads(variables, value=0.5):
     return [core.convert_to_tensor(np.full(tuple(v.shape), value, "float32")) for v in variables]
 
 
-@pytest.mark.parametrize("name, cls", [("sgd", optimizers.SGD), ("Adam", optimizers.Adam),
-                                       ("RMSPROP", optimizers.RMSprop),
-                                       ("adagrad", optimizers.Adagrad)])
+@pytest.mark.parametrize(
+    "name, cls",
+    [
+        ("sgd", optimizers.SGD),
+        ("Adam", optimizers.Adam),
+        ("RMSPROP", optimizers.RMSprop),
+        ("adagrad", optimizers.Adagrad),
+    ],
+)
 def test_get_by_name_any_case(name, cls):
     assert type(optimizers.get(name)) is cls
 
@@ -51,8 +59,9 @@ def test_defaults():
     assert float(ada.learning_rate) == pytest.approx(0.001)
 
 
-@pytest.mark.parametrize("cls", [optimizers.SGD, optimizers.Adam, optimizers.RMSprop,
-                                 optimizers.Adagrad])
+@pytest.mark.parametrize(
+    "cls", [optimizers.SGD, optimizers.Adam, optimizers.RMSprop, optimizers.Adagrad]
+)
 def test_serialize_round_trip(cls):
     opt = cls(learning_rate=0.05, clipnorm=1.0, name="mine")
     data = optimizers.serialize(opt)
@@ -68,9 +77,16 @@ def test_schedule_serialized_inside_optimizer_config():
     lr = schedules.CosineDecay(0.1, 100, warmup_target=0.2, warmup_steps=10)
     cfg = optimizers.Adam(learning_rate=lr).get_config()
     assert cfg["learning_rate"] == {
-        "module": "keras.optimizers.schedules", "class_name": "CosineDecay",
-        "config": {"initial_learning_rate": 0.1, "decay_steps": 100, "alpha": 0.0,
-                   "name": "CosineDecay", "warmup_target": 0.2, "warmup_steps": 10},
+        "module": "keras.optimizers.schedules",
+        "class_name": "CosineDecay",
+        "config": {
+            "initial_learning_rate": 0.1,
+            "decay_steps": 100,
+            "alpha": 0.0,
+            "name": "CosineDecay",
+            "warmup_target": 0.2,
+            "warmup_steps": 10,
+        },
         "registered_name": None,
     }
     again = optimizers.Adam.from_config(cfg)
@@ -80,10 +96,21 @@ def test_schedule_serialized_inside_optimizer_config():
 
 def test_keras2_config_loads():
     # What tf.keras 2.x wrote into training_config: old and extra keys.
-    cfg = {"class_name": "Adam", "config": {
-        "name": "Adam", "learning_rate": 0.002, "decay": 0.0, "beta_1": 0.9, "beta_2": 0.999,
-        "epsilon": 1e-07, "amsgrad": False, "jit_compile": True, "is_legacy_optimizer": False,
-        "some_future_key": 1}}
+    cfg = {
+        "class_name": "Adam",
+        "config": {
+            "name": "Adam",
+            "learning_rate": 0.002,
+            "decay": 0.0,
+            "beta_1": 0.9,
+            "beta_2": 0.999,
+            "epsilon": 1e-07,
+            "amsgrad": False,
+            "jit_compile": True,
+            "is_legacy_optimizer": False,
+            "some_future_key": 1,
+        },
+    }
     opt = optimizers.deserialize(cfg)
     assert float(opt.learning_rate) == pytest.approx(0.002) and opt.name == "Adam"
 
@@ -124,8 +151,15 @@ def test_variables_order_and_paths():
     ws = _vars((3, 2), (2,))
     opt.build(ws)
     assert [v.path for v in opt.variables] == [
-        "adam/iteration", "adam/learning_rate", "adam/w0_momentum", "adam/w0_velocity",
-        "adam/w1_momentum", "adam/w1_velocity", "adam/w0_velocity_hat", "adam/w1_velocity_hat"]
+        "adam/iteration",
+        "adam/learning_rate",
+        "adam/w0_momentum",
+        "adam/w0_velocity",
+        "adam/w1_momentum",
+        "adam/w1_velocity",
+        "adam/w0_velocity_hat",
+        "adam/w1_velocity_hat",
+    ]
     assert all(not v.trainable for v in opt.variables)
 
 

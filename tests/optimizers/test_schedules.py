@@ -45,22 +45,32 @@ def test_schedules_take_tensor_steps():
     assert s(core.convert_to_tensor(2)) == pytest.approx(0.25)
 
 
-@pytest.mark.parametrize("cls", [schedules.ExponentialDecay, schedules.PolynomialDecay,
-                                 schedules.InverseTimeDecay, schedules.CosineDecay])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        schedules.ExponentialDecay,
+        schedules.PolynomialDecay,
+        schedules.InverseTimeDecay,
+        schedules.CosineDecay,
+    ],
+)
 def test_decay_steps_must_be_positive(cls):
     args = (0.1, 0) if cls in (schedules.PolynomialDecay, schedules.CosineDecay) else (0.1, 0, 0.5)
     with pytest.raises(ValueError, match="decay_steps"):
         cls(*args)
 
 
-@pytest.mark.parametrize("schedule", [
-    schedules.ExponentialDecay(0.1, 5, 0.9, staircase=True),
-    schedules.PiecewiseConstantDecay([3], [0.1, 0.01]),
-    schedules.PolynomialDecay(0.1, 5, cycle=True),
-    schedules.InverseTimeDecay(0.1, 5, 0.5),
-    schedules.CosineDecay(0.1, 5, warmup_target=0.2, warmup_steps=2),
-    schedules.CosineDecayRestarts(0.1, 5, t_mul=1.5),
-])
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        schedules.ExponentialDecay(0.1, 5, 0.9, staircase=True),
+        schedules.PiecewiseConstantDecay([3], [0.1, 0.01]),
+        schedules.PolynomialDecay(0.1, 5, cycle=True),
+        schedules.InverseTimeDecay(0.1, 5, 0.5),
+        schedules.CosineDecay(0.1, 5, warmup_target=0.2, warmup_steps=2),
+        schedules.CosineDecayRestarts(0.1, 5, t_mul=1.5),
+    ],
+)
 def test_serialize_round_trip(schedule):
     data = schedules.serialize(schedule)
     assert data["module"] == "keras.optimizers.schedules"

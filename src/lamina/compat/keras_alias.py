@@ -26,7 +26,6 @@ MODULE_MAP = {
     "keras.layers.recurrent": "lamina.layers",
     "keras.layers.advanced_activations": "lamina.layers",
     "keras.layers.noise": "lamina.layers",
-    "keras.src": "lamina",
 }
 
 
@@ -50,7 +49,15 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec):
-        return importlib.import_module(self.target)
+        module = importlib.import_module(self.target)
+        # `from keras.utils import np_utils` looks for the attribute on lamina.utils first
+        # (and then for `lamina.utils.np_utils`), so legacy children are set as attributes.
+        prefix = spec.name + "."
+        for keras_name, target in MODULE_MAP.items():
+            child = keras_name[len(prefix):]
+            if keras_name.startswith(prefix) and "." not in child and not hasattr(module, child):
+                setattr(module, child, importlib.import_module(target))
+        return module
 
     def exec_module(self, module):
         pass

@@ -134,8 +134,9 @@ class Optimizer:
         self._variables.append(v)
         return v
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none",
-                     layout=None, name=None):
+    def add_variable(
+        self, shape, initializer="zeros", dtype=None, aggregation="none", layout=None, name=None
+    ):
         """A new state variable of ``shape``, tracked in ``optimizer.variables``.
 
         ``initializer`` is ``"zeros"``, ``"ones"``, a number, or a callable ``(shape, dtype)``.
@@ -153,11 +154,19 @@ class Optimizer:
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """A state variable shaped like ``reference_variable``, named ``<its path>_<name>``."""
-        ref_name = getattr(reference_variable, "path", None) or getattr(
-            reference_variable, "name", None) or "variable"
+        ref_name = (
+            getattr(reference_variable, "path", None)
+            or getattr(reference_variable, "name", None)
+            or "variable"
+        )
         full = f"{str(ref_name).replace('/', '_').replace(':', '_')}_{name or 'var'}"
-        return self._add_variable(reference_variable.shape, initializer,
-                                  core.dtype_of(reference_variable), full, like=reference_variable)
+        return self._add_variable(
+            reference_variable.shape,
+            initializer,
+            core.dtype_of(reference_variable),
+            full,
+            like=reference_variable,
+        )
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """One slot per variable for each name, interleaved per variable as Keras orders them.
@@ -165,7 +174,9 @@ class Optimizer:
         >>> m, v = opt.add_optimizer_variables(var_list, ["momentum", "velocity"])  # doctest: +SKIP
         """
         names = [name] if isinstance(name, str) else list(name)
-        inits = initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        inits = (
+            initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        )
         if len(inits) != len(names):
             raise ValueError(
                 "The number of provided names must match the number of provided initializers. "
@@ -223,14 +234,16 @@ class Optimizer:
         if core.is_tensor(learning_rate) or isinstance(learning_rate, np.ndarray):
             learning_rate = float(core.convert_to_numpy(learning_rate))
         if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 - Keras raises ValueError here
                 "Argument `learning_rate` should be float, or an instance of "
                 "LearningRateSchedule, or a callable (that takes in the current iteration value "
                 "and returns the corresponding learning rate value). "
                 f"Received instead: learning_rate={learning_rate}"
             )
         if self._lr_variable is None:
-            self._lr_variable = self._make_variable(float(learning_rate), "float32", "learning_rate")
+            self._lr_variable = self._make_variable(
+                float(learning_rate), "float32", "learning_rate"
+            )
             # Keep Keras' order: iterations, learning_rate, then the slots.
             self._variables.remove(self._lr_variable)
             self._variables.insert(1, self._lr_variable)
@@ -276,15 +289,19 @@ class Optimizer:
         """Create the state for ``variables`` (subclasses add their slots after calling this)."""
         variables = list(variables)
         if self.use_ema:
-            self._model_variables_moving_average = self.add_optimizer_variables(variables, "average")
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                variables, "average"
+            )
         if self.gradient_accumulation_steps:
             self._accumulated_gradients = self.add_optimizer_variables(
-                variables, "gradient_accumulator")
+                variables, "gradient_accumulator"
+            )
         self._index = {id(v): i for i, v in enumerate(variables)}
         self._trainable_variables = variables[:]
         self._decayed = [self._use_weight_decay(v) for v in variables]
         self._constraints = [
-            (i, c) for i, v in enumerate(variables)
+            (i, c)
+            for i, v in enumerate(variables)
             if (c := getattr(v, "_lamina_constraint", None)) is not None
         ]
         self.built = True
@@ -403,8 +420,13 @@ class Optimizer:
                 train_step.accumulate(accs, grads)
                 step = self._current_step()
                 if (step + 1) % steps == 0:
-                    self._update_with(train_step.scale_list(accs, 1.0 / steps), variables, idx, lr,
-                                      step // steps + 1)
+                    self._update_with(
+                        train_step.scale_list(accs, 1.0 / steps),
+                        variables,
+                        idx,
+                        lr,
+                        step // steps + 1,
+                    )
                     train_step.fill_list(accs, 0.0)
             else:
                 self._update_with(grads, variables, idx, lr, self._current_step() + 1)
@@ -417,8 +439,11 @@ class Optimizer:
     def _update_with(self, grads, variables, idx, lr, step):
         grads = self._clip_gradients(grads)
         if self.weight_decay is not None:
-            decayed = [v for v, i in zip(variables, range(len(variables)) if idx is None else idx)
-                       if self._decayed[i]]
+            decayed = [
+                v
+                for v, i in zip(variables, range(len(variables)) if idx is None else idx)
+                if self._decayed[i]
+            ]
             if decayed:
                 train_step.decay_weights(decayed, 1.0 - self.weight_decay * lr)
         self._update(grads, variables, idx, lr, step)
@@ -471,8 +496,9 @@ class Optimizer:
     def _update_moving_average(self):
         step = self.iterations if self.gradient_accumulation_steps else self._current_step()
         momentum = self.ema_momentum if step != 0 else 0.0
-        train_step.ema_update(self._model_variables_moving_average, self._trainable_variables,
-                              momentum)
+        train_step.ema_update(
+            self._model_variables_moving_average, self._trainable_variables, momentum
+        )
         freq = self.ema_overwrite_frequency
         if freq and (step + 1) % freq == 0:
             self._overwrite_model_variables_with_average_value(self._trainable_variables)
@@ -542,8 +568,11 @@ class Optimizer:
             # it reads back to the same variable value, and is what users wrote.
             learning_rate = float(str(np.float32(self._current_lr())))
         else:
-            learning_rate = registry.serialize_object(lr, "builtins") if hasattr(
-                lr, "get_config") else getattr(lr, "__name__", None)
+            learning_rate = (
+                registry.serialize_object(lr, "builtins")
+                if hasattr(lr, "get_config")
+                else getattr(lr, "__name__", None)
+            )
         return {
             "name": self.name,
             "learning_rate": learning_rate,
@@ -576,7 +605,8 @@ class Optimizer:
             init = klass.__dict__.get("__init__")
             if init is not None:
                 keys.update(
-                    name for name, p in inspect.signature(init).parameters.items()
+                    name
+                    for name, p in inspect.signature(init).parameters.items()
                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and name != "self"
                 )
         return keys

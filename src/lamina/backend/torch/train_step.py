@@ -51,8 +51,8 @@ def scalar_value(tensor):
     return tensor.item()
 
 
-@torch.no_grad()
 def increment(tensor, amount=1) -> None:
+    """``tensor += amount`` in place (a counter: needs no grad mode, saves ~1 us a step)."""
     tensor.add_(amount)
 
 
@@ -134,9 +134,19 @@ def adam_update(variables, grads, ms, vs, vhats, lr, beta_1, beta_2, epsilon, st
         root_c2 = math.sqrt(1.0 - beta_2**step)
         steps = [_step_tensor(variables[0].device, step)] * len(variables)
         torch._fused_adam_(
-            variables, grads, ms, vs, vhats if vhats is not None else [], steps,
-            lr=alpha * (1.0 - beta_1**step) / root_c2, beta1=beta_1, beta2=beta_2,
-            weight_decay=0.0, eps=epsilon / root_c2, amsgrad=vhats is not None, maximize=False,
+            variables,
+            grads,
+            ms,
+            vs,
+            vhats if vhats is not None else [],
+            steps,
+            lr=alpha * (1.0 - beta_1**step) / root_c2,
+            beta1=beta_1,
+            beta2=beta_2,
+            weight_decay=0.0,
+            eps=epsilon / root_c2,
+            amsgrad=vhats is not None,
+            maximize=False,
         )
         return
     torch._foreach_lerp_(ms, grads, 1.0 - beta_1)
@@ -168,7 +178,9 @@ def sgd_update(variables, grads, momenta, lr, momentum, nesterov):
 
 
 @torch.no_grad()
-def rmsprop_update(variables, grads, velocities, momenta, average_grads, lr, rho, momentum, epsilon):
+def rmsprop_update(
+    variables, grads, velocities, momenta, average_grads, lr, rho, momentum, epsilon
+):
     """Keras RMSprop: v = rho*v + (1-rho)*g^2; inc = lr*g/sqrt(v + eps [- avg^2])."""
     lr = float(lr)
     torch._foreach_mul_(velocities, rho)

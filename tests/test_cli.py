@@ -1,0 +1,50 @@
+"""`lamina run` serves `import keras` from lamina; `lamina info` reports the setup."""
+
+import subprocess
+import sys
+
+
+def _run(args, tmp_path, script=None):
+    if script is not None:
+        path = tmp_path / "script.py"
+        path.write_text(script, encoding="utf-8")
+        args = ["run", str(path)] + args
+    return subprocess.run([sys.executable, "-m", "lamina"] + args, capture_output=True,
+                          text=True, cwd=tmp_path, timeout=300)
+
+
+def test_run_serves_keras_modules_from_lamina(tmp_path):
+    script = (
+        "import sys, keras\n"
+        "from keras.models import Sequential\n"
+        "from keras.layers import Dense\n"
+        "from keras.utils import np_utils\n"
+        "from keras.layers.core import Dropout\n"
+        "from keras import optimizers\n"
+        "import lamina\n"
+        "assert keras is lamina and Sequential is lamina.Sequential\n"
+        "assert Dense is lamina.layers.Dense and Dropout is lamina.layers.Dropout\n"
+        "print(np_utils.to_categorical([0, 2]).tolist())\n"
+        "opt = optimizers.Adam(lr=0.01)\n"
+        "print('lr', round(float(opt.learning_rate), 6), sys.argv[1:])\n"
+    )
+    result = _run(["a", "b"], tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    assert "[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]" in result.stdout
+    assert "lr 0.01 ['a', 'b']" in result.stdout
+
+
+def test_run_reports_a_missing_script(tmp_path):
+    result = _run(["run", str(tmp_path / "nope.py")], tmp_path)
+    assert result.returncode == 2 and "no such script" in result.stderr
+
+
+def test_info(tmp_path):
+    result = _run(["info"], tmp_path)
+    assert result.returncode == 0
+    assert "backend: torch" in result.stdout and "device: cpu" in result.stdout
+
+
+def test_unknown_keras_module_fails_like_a_missing_module(tmp_path):
+    result = _run([], tmp_path, "import keras.no_such_module\n")
+    assert result.returncode != 0 and "ModuleNotFoundError" in result.stderr
