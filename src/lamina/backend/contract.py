@@ -82,6 +82,17 @@ TRAIN = {
     "adagrad_update": "fused Keras Adagrad update",
     "clip_by_global_norm_list": "scale gradients so their joint norm is at most clipnorm",
     "compile_function": "wrap a step function in the engine's compiler",
+    "full": "full(shape, value, dtype, like=None) -> a new tensor on like's device",
+    "version_of": "version_of(t) -> a counter that changes whenever t is written in place",
+    "scalar_value": "scalar_value(t) -> the Python number in a one-element tensor",
+    "increment": "increment(t, amount=1) -> add in place",
+    "scale_list": "scale_list(tensors, factor) -> tensors * factor",
+    "clip_by_norm_list": "clip each gradient to L2 norm at most clipnorm (Keras' formula)",
+    "clip_by_value_list": "clip each gradient elementwise to [-v, v]",
+    "decay_weights": "decay_weights(vars, factor): var -= var * factor (decoupled weight decay)",
+    "ema_update": "ema_update(averages, vars, momentum): exponential moving average in place",
+    "accumulate": "accumulate(accumulators, grads): add gradients in place",
+    "fill_list": "fill_list(tensors, value): set every entry in place",
 }
 
 MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN}

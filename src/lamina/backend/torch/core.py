@@ -112,7 +112,9 @@ def convert_to_tensor(x, dtype=None):
             x = np.asarray(x)
     if x.dtype.kind in "UOS":
         raise ValueError(f"Cannot convert an array of dtype {x.dtype} to a tensor")
-    t = torch.from_numpy(np.ascontiguousarray(x))
+    if not x.flags.c_contiguous:
+        x = np.ascontiguousarray(x)  # (only for arrays with dimensions: it makes 0-d ones 1-d)
+    t = torch.from_numpy(x)
     if dt is not None or DEVICE.type != "cpu":
         t = t.to(device=DEVICE, dtype=dt or t.dtype)
     return t
