@@ -263,7 +263,8 @@ def main(argv=None):
             results[name] = None
             print(f"  {label:<22} FAILED: {err}")
             continue
-        print(f"  {label:<22} done in {time.perf_counter() - t:.1f}s")
+        epochs_s = " ".join(f"{e:.2f}" for e in results[name]["epoch_times"])
+        print(f"  {label:<22} done in {time.perf_counter() - t:.1f}s; epochs (s): {epochs_s}")
 
     lamina_rate = results["lamina"] and throughput(results["lamina"], samples)
     print()

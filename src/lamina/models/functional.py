@@ -44,7 +44,7 @@ class Functional(Model):
                     f"Model: every input must come straight from Input(); {t} does not."
                 )
         self._nodes = _nodes_between(self.inputs, self.outputs)
-        self._layers = _layers_of(self._nodes, self.inputs)
+        self._layers = _layers_of(self._nodes, self.inputs, self.outputs)
         names = set()
         for i, layer in enumerate(self._layers):
             if layer.name in names:
@@ -199,16 +199,44 @@ def _nodes_between(inputs, outputs):
     return order
 
 
-def _layers_of(nodes, inputs):
-    seen = set()
-    out = []
-    for t in inputs:
+def _layers_of(nodes, inputs, outputs):
+    """The model's layers in Keras' order: deepest first (inputs), ties by first visit.
+
+    A depth-first walk from the outputs numbers each layer when first seen; a node's depth
+    is the longest path from it to an output, and a layer takes its deepest node's depth.
+    """
+    in_graph = {id(n) for n in nodes}
+    first_seen = {}
+    post_order = []
+    finished = set()
+
+    def walk(t):
+        layer, node_index, _ = t._history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in finished:
+            return
+        first_seen.setdefault(id(layer), len(first_seen))
+        for parent in node.input_tensors:
+            walk(parent)
+        finished.add(id(node))
+        post_order.append(node)
+
+    for t in outputs:
+        walk(t)
+    node_depth, layer_depth, layers = {}, {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth
+        layers[id(node.layer)] = node.layer
+        node_depth[id(node)] = depth
+        for parent in node.parent_nodes:
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for t in inputs:  # inputs no output depends on still belong to the model
         layer = t._history[0]
-        if id(layer) not in seen:
-            seen.add(id(layer))
-            out.append(layer)
-    for node in nodes:
-        if id(node.layer) not in seen:
-            seen.add(id(node.layer))
-            out.append(node.layer)
-    return out
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)] = 0
+            first_seen[id(layer)] = -1
+            layers[id(layer)] = layer
+    return sorted(layers.values(),
+                  key=lambda l: (-layer_depth[id(l)], first_seen[id(l)]))

@@ -127,6 +127,12 @@ def read_weights(model, h5file, skip_mismatch=False, source="the file") -> None:
     for obj, store in deferred:
         if isinstance(obj, Optimizer):
             _prepare_optimizer(model, obj, store)
+            if 0 < len(store) <= 2 < len(obj.variables):
+                # saved before any step: only iterations and learning_rate exist, and the
+                # slots of an optimizer that never stepped are all zeros anyway
+                for i, variable in enumerate(obj.variables[: len(store)]):
+                    variable.assign(store[str(i)])
+                continue
         obj.load_own_variables(store)
 
 

@@ -87,7 +87,21 @@ class CompileLoss:
                 )
             self.weights = [float(v) for v in w]
         self.single = len(preds) == 1 and self.weights[0] == 1.0 and self.fns[0] is not None
+        # with several outputs Keras also reports each output's (unweighted) loss
+        self.trackers = [] if len(preds) == 1 else [
+            metrics_module.Mean(name=f"{name}_loss") if fn is not None else None
+            for name, fn in zip(names, self.fns)
+        ]
         self.built = True
+
+    def update_trackers(self, parts, batch_size):
+        for tracker, value in zip(self.trackers, parts or ()):
+            if tracker is not None and value is not None:
+                tracker.update_state(value, sample_weight=batch_size)
+
+    @property
+    def metrics(self):
+        return [t for t in getattr(self, "trackers", ()) if t is not None]
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if self.single:

@@ -156,11 +156,22 @@ class Trainer:
             out.append(self._loss_tracker)
         if self._compile_metrics is not None and self._compile_metrics.built:
             out.extend(self._compile_metrics.metrics)
+        if self._compile_loss is not None and self._compile_loss.built:
+            out.extend(self._compile_loss.metrics)
         return out
 
     @property
     def metrics_names(self):
         return [getattr(m, "_lamina_log_name", m.name) for m in self.metrics]
+
+    def _ordered_values(self, logs):
+        """Keras' order for evaluate()'s list: the losses, then the other names sorted."""
+        first = ["loss"]
+        if self._compile_loss is not None and self._compile_loss.built:
+            first += [m.name for m in self._compile_loss.metrics]
+        values = [logs[k] for k in first if k in logs]
+        values += [logs[k] for k in sorted(logs) if k not in first]
+        return values[0] if len(values) == 1 else values
 
     def _require_compiled(self, what):
         if not self.compiled:
@@ -197,7 +208,10 @@ class Trainer:
         total = None
         if self._compile_loss is not None:
             total, parts = self._compile_loss(y, y_pred, sample_weight)
-            self._last_loss_parts = parts
+            if parts is not None:
+                with backend.no_grad():
+                    self._compile_loss.update_trackers(
+                        [p.detach() if p is not None else None for p in parts], _batch_size(x))
         extra = []
         for layer in self._layers_cache:
             if layer._losses:
@@ -269,8 +283,10 @@ class Trainer:
         return out
 
     def _python_logs(self, prefix=""):
-        return {prefix + k: float(backend.convert_to_numpy(v)) if backend.is_tensor(v) else float(v)
-                for k, v in self._metric_results().items()}
+        """The metric values as Python floats, keys sorted as Keras sorts them."""
+        results = self._metric_results()
+        return {prefix + k: float(backend.convert_to_numpy(results[k]))
+                if backend.is_tensor(results[k]) else float(results[k]) for k in sorted(results)}
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -435,8 +451,7 @@ class Trainer:
         cbs.on_test_end(logs)
         if return_dict:
             return logs
-        values = [logs[name] for name in self.metrics_names if name in logs]
-        return values[0] if len(values) == 1 else values
+        return self._ordered_values(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for ``x``, batch by batch, as NumPy arrays."""
@@ -498,8 +513,7 @@ class Trainer:
         logs = self._python_logs()
         if return_dict:
             return logs
-        values = [logs[n] for n in self.metrics_names if n in logs]
-        return values[0] if len(values) == 1 else values
+        return self._ordered_values(logs)
 
 
 def _should_validate(epoch, freq):
