@@ -9,7 +9,7 @@
 
 __version__ = "0.1.0"
 
-from lamina import (  # noqa: E402
+from lamina import (
     activations,
     callbacks,
     config,
@@ -25,14 +25,31 @@ from lamina import (  # noqa: E402
     regularizers,
     utils,
 )
-from lamina.layers import Input, InputLayer, Layer  # noqa: E402
-from lamina.models import Model, Sequential  # noqa: E402
-from lamina.ops.symbolic import SymbolicTensor as KerasTensor  # noqa: E402
-
-from lamina import compat as _compat  # noqa: E402,F401  (installs Keras 2 spellings)
+from lamina import compat as _compat  # noqa: F401  (installs Keras 2 spellings)
+from lamina.layers import Input, InputLayer, Layer
+from lamina.models import Model, Sequential
+from lamina.ops.symbolic import SymbolicTensor as KerasTensor
 
 __all__ = [
-    "Input", "InputLayer", "KerasTensor", "Layer", "Model", "Sequential", "activations",
-    "callbacks", "config", "constraints", "datasets", "initializers", "layers", "losses",
-    "metrics", "models", "ops", "optimizers", "regularizers", "utils", "__version__",
+    "Input",
+    "InputLayer",
+    "KerasTensor",
+    "Layer",
+    "Model",
+    "Sequential",
+    "__version__",
+    "activations",
+    "callbacks",
+    "config",
+    "constraints",
+    "datasets",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "ops",
+    "optimizers",
+    "regularizers",
+    "utils",
 ]

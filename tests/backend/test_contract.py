@@ -27,7 +27,7 @@ def test_no_module_outside_backend_imports_an_engine():
     import re
 
     root = pathlib.Path(backend.__file__).resolve().parents[1]
-    pattern = re.compile(r"^\s*(import|from)\s+(torch|jax|jaxlib)\b", re.M)
+    pattern = re.compile(r"^\s*(import|from)\s+(torch|jax|jaxlib)\b", re.MULTILINE)
     offenders = [
         str(p.relative_to(root)) for p in root.rglob("*.py")
         if "backend" not in p.relative_to(root).parts and pattern.search(p.read_text("utf-8"))

@@ -6,14 +6,14 @@ import tempfile
 os.environ["KERAS_BACKEND"] = "torch"
 os.environ.setdefault("KERAS_HOME", tempfile.mkdtemp(prefix="lamina_keras_home_"))
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
 keras = pytest.importorskip("keras")
 
-import lamina  # noqa: E402
-import lamina.saving  # noqa: E402,F401  (installs Model.save & co.)
-from lamina import layers, saving  # noqa: E402
+import lamina
+import lamina.saving
+from lamina import layers, saving
 
 RTOL = 1e-5
 

@@ -25,7 +25,7 @@ def run_script(path, tmp_path, extra_env=None):
 
 
 def _blocks(text):
-    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
 def _without_glue(script_text):

@@ -1,6 +1,5 @@
 """Sequential: the ways to give the input shape, add/pop, summary, weights, JSON."""
 
-import io
 import json
 
 import numpy as np

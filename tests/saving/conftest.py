@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import lamina
-import lamina.saving  # noqa: F401  (installs Model.save & co. until lamina imports it)
+import lamina.saving
 from lamina import layers
 
 

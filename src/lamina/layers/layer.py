@@ -608,5 +608,5 @@ def _symbolic_from_shapes(shape, dtype, inputs):
     return SymbolicTensor(tuple(shape), dtype)
 
 
-__all__ = ["Layer", "InputSpec", "CALL_CONTEXT"]
+__all__ = ["CALL_CONTEXT", "InputSpec", "Layer"]
 _ = activations

@@ -5,5 +5,11 @@ from lamina.models.model import Model
 from lamina.models.sequential import Sequential
 from lamina.models.serialization import deserialize_layer, model_from_json, serialize_layer
 
-__all__ = ["Functional", "Model", "Sequential", "model_from_json", "serialize_layer",
-           "deserialize_layer"]
+__all__ = [
+           "Functional",
+           "Model",
+           "Sequential",
+           "deserialize_layer",
+           "model_from_json",
+           "serialize_layer",
+]

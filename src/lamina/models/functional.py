@@ -5,8 +5,8 @@ from __future__ import annotations
 from lamina.layers.input_layer import InputLayer
 from lamina.layers.layer import Layer, _flatten, _pack_like
 from lamina.models.model import Model
-from lamina.training.trainer import Trainer
 from lamina.ops.symbolic import SymbolicTensor
+from lamina.training.trainer import Trainer
 
 
 def _as_structure(x):

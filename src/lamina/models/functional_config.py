@@ -137,8 +137,6 @@ def functional_from_config(cls, config, custom_objects=None):
 
     inputs = resolve(config["input_layers"])
     outputs = resolve(config["output_layers"])
-    if isinstance(inputs, list) and len(inputs) == 1 and isinstance(config["input_layers"][0], list):
-        inputs = inputs  # a one-element list stays a list, as saved
     from lamina.models.functional import Functional
 
     target = cls if isinstance(cls, type) and issubclass(cls, Functional) else Functional

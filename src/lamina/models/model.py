@@ -21,7 +21,6 @@ from lamina.layers.layer import Layer
 from lamina.training.trainer import Trainer
 from lamina.utils import registry
 
-
 # Filled by lamina.saving (a floor above): "save_model", "save_weights", "load_weights".
 SAVING_HOOKS: dict = {}
 

@@ -94,7 +94,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
     weights = model.weights if model.built else []
     trainable = model.trainable_weights if model.built else []
     non_trainable = model.non_trainable_weights if model.built else []
-    count = lambda ws: sum(int(math.prod(v.shape)) for v in ws)  # noqa: E731
+    count = lambda ws: sum(int(math.prod(v.shape)) for v in ws)
     lines.append(f" Total params: {count(weights):,} ({_format_size(_weight_bytes(weights))})")
     lines.append(
         f" Trainable params: {count(trainable):,} ({_format_size(_weight_bytes(trainable))})"

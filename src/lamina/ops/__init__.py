@@ -16,14 +16,10 @@ _names = [n for n in getattr(_ops, "__all__", dir(_ops)) if not n.startswith("_"
 globals().update({n: getattr(_ops, n) for n in _names})
 
 # neural-network ops live in the same flat namespace, as in keras.ops
-_NN_NAMES = (
-    "relu relu6 sigmoid hard_sigmoid hard_silu softplus softsign silu selu elu celu gelu "
-    "leaky_relu mish log_sigmoid hard_tanh glu softmax log_softmax categorical_crossentropy "
-    "sparse_categorical_crossentropy binary_crossentropy moments"
-).split()
+_NN_NAMES = ["relu", "relu6", "sigmoid", "hard_sigmoid", "hard_silu", "softplus", "softsign", "silu", "selu", "elu", "celu", "gelu", "leaky_relu", "mish", "log_sigmoid", "hard_tanh", "glu", "softmax", "log_softmax", "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy", "moments"]
 globals().update({n: getattr(_nn, n) for n in _NN_NAMES})
-swish = silu
-hard_swish = hard_silu  # noqa: F821 - bound above
+swish = _nn.silu
+hard_swish = _nn.hard_silu
 
 convert_to_tensor = _core.convert_to_tensor
 convert_to_numpy = _core.convert_to_numpy

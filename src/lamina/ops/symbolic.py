@@ -11,7 +11,7 @@ from __future__ import annotations
 class SymbolicTensor:
     """A placeholder for a tensor of known rank and partly known shape (Keras' KerasTensor)."""
 
-    __slots__ = ("shape", "dtype", "name", "_history", "_mask", "sparse")
+    __slots__ = ("_history", "_mask", "dtype", "name", "shape", "sparse")
 
     def __init__(self, shape, dtype="float32", name=None, history=None, sparse=False):
         self.shape = tuple(None if d is None else int(d) for d in shape)

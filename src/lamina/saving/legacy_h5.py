@@ -18,12 +18,12 @@ import warnings
 import h5py
 import numpy as np
 
+from lamina.models.serialization import deserialize_layer
 from lamina.saving import files
 from lamina.saving.config_compat import clean_layer_entry
 from lamina.saving.keras_format import KERAS_VERSION, _json_default, _keras_module
 from lamina.saving.legacy_config import compile_args, translate_layer_entry
 from lamina.saving.object_graph import keras_layers
-from lamina.models.serialization import deserialize_layer
 from lamina.utils import registry
 
 

@@ -161,9 +161,8 @@ def save_weights(model, filepath, overwrite=True):
         )
     _require_built(model, "saving")
     files.check_overwrite(path, overwrite)
-    with files.atomic_write(path) as tmp:
-        with h5py.File(tmp, "w") as f:
-            write_weights(model, f)
+    with files.atomic_write(path) as tmp, h5py.File(tmp, "w") as f:
+        write_weights(model, f)
 
 
 def load_weights(model, source, skip_mismatch=False, name=None):

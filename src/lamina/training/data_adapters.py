@@ -149,14 +149,14 @@ class ArrayAdapter:
             start = self._position
             stop = min(start + bs, n)
             if self._perm is None:
-                yield self._batch(lambda t: backend.slice_rows(t, start, stop))
+                yield self._batch(lambda t, a=start, b=stop: backend.slice_rows(t, a, b))
             elif self.shuffle == "batch":
                 b = int(self._perm[start // bs])
                 s0, s1 = b * bs, min(b * bs + bs, n)
-                yield self._batch(lambda t: backend.slice_rows(t, s0, s1))
+                yield self._batch(lambda t, a=s0, b=s1: backend.slice_rows(t, a, b))
             else:
                 idx = backend.slice_rows(self._perm, start, stop)
-                yield self._batch(lambda t: backend.gather_rows(t, idx))
+                yield self._batch(lambda t, i=idx: backend.gather_rows(t, i))
             self._position = 0 if stop >= n else stop
         if self._steps is None:
             self._position = 0
