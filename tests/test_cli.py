@@ -48,3 +48,20 @@ def test_info(tmp_path):
 def test_unknown_keras_module_fails_like_a_missing_module(tmp_path):
     result = _run([], tmp_path, "import keras.no_such_module\n")
     assert result.returncode != 0 and "ModuleNotFoundError" in result.stderr
+
+
+def test_convert_legacy_h5_to_keras(tmp_path):
+    import numpy as np
+
+    import lamina
+
+    model = lamina.Sequential([lamina.layers.Dense(3, input_shape=(4,)), lamina.layers.Dense(1)])
+    model.save(str(tmp_path / "old.h5"))
+    result = _run(["convert", str(tmp_path / "old.h5"), str(tmp_path / "new.keras")], tmp_path)
+    assert result.returncode == 0, result.stderr
+    restored = lamina.models.load_model(str(tmp_path / "new.keras"))
+    x = np.ones((2, 4), "float32")
+    np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
+    bad = _run(["convert", str(tmp_path / "missing.h5"), str(tmp_path / "x.keras")], tmp_path)
+    assert bad.returncode == 1 and "lamina convert:" in bad.stderr

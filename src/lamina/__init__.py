@@ -23,6 +23,7 @@ from lamina import (
     ops,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from lamina import compat as _compat  # noqa: F401  (installs Keras 2 spellings)

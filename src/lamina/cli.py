@@ -39,10 +39,27 @@ def main(argv=None) -> int:
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     sub.add_parser("info", help="show the version, backend and device")
+    convert = sub.add_parser("convert", help="convert a Keras 2 .h5 model file to .keras")
+    convert.add_argument("source")
+    convert.add_argument("target")
     ns = parser.parse_args(argv)
     if ns.command == "run":
         return _run(ns.script, ns.args)
+    if ns.command == "convert":
+        return _convert(ns.source, ns.target)
     return _info()
+
+
+def _convert(source: str, target: str) -> int:
+    from lamina import saving
+
+    try:
+        saving.convert(source, target)
+    except (OSError, ValueError) as e:
+        print(f"lamina convert: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -121,3 +121,32 @@ def test_convert_h5_to_keras(keras2_file, tmp_path):
     x = RNG.random((2, 4), dtype=np.float32)
     np.testing.assert_allclose(model.predict(x, verbose=0), _expected(x), rtol=1e-5)
     assert model.compiled
+
+
+def test_keras2_functional_config(tmp_path):
+    """Keras 2's functional config: class Model, InputLayer batch_input_shape, list nodes."""
+    config = {"class_name": "Model", "config": {
+        "name": "model_1",
+        "layers": [
+            {"class_name": "InputLayer", "name": "input_1", "inbound_nodes": [], "config": {
+                "batch_input_shape": [None, 4], "dtype": "float32", "sparse": False,
+                "ragged": False, "name": "input_1"}},
+            {**_dense("dense_1", 8, "relu"), "name": "dense_1",
+             "inbound_nodes": [[["input_1", 0, 0, {}]]]},
+            {**_dense("dense_2", 1, "linear"), "name": "dense_2",
+             "inbound_nodes": [[["dense_1", 0, 0, {}]]]}],
+        "input_layers": [["input_1", 0, 0]],
+        "output_layers": [["dense_2", 0, 0]]}}
+    path = tmp_path / "f2.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = json.dumps(config).encode()
+        f.attrs["keras_version"] = b"2.9.0"
+        _write_keras2_weights(f.create_group("model_weights"))
+    model = saving.load_model(path)
+    x = RNG.random((3, 4), dtype=np.float32)
+    out = model.predict(x, verbose=0)
+    # Keras 3 unwraps a one-output list (Model(i, [o]).predict gives an array); lamina's
+    # Functional does not yet, which is a models/ matter, not a file-format one.
+    out = out[0] if isinstance(out, list) and len(out) == 1 else out
+    np.testing.assert_allclose(out, _expected(x), rtol=1e-5)
+    assert not model.compiled  # no training_config in the file

@@ -68,7 +68,7 @@ def check_input_spec(layer, spec, inputs):
                     f"received input with shape {shape}"
                 )
         if s.shape is not None:
-            for a, (want, got) in enumerate(zip(s.shape, shape)):
+            for want, got in zip(s.shape, shape):
                 if want is not None and got is not None and want != got:
                     raise ValueError(
                         f"{head}expected shape={s.shape}, found shape={shape}"

@@ -119,10 +119,18 @@ class Functional(Model):
                 for i, v in zip(out_ids, _flatten(out)):
                     values[i] = v
         flat_out = [values[id(t)] for t in self.outputs]
+        if self._single_output_list:
+            return flat_out[0]  # Keras unwraps Model(inputs, [output])
         return _pack_like(self._output_struct, flat_out)[0]
+
+    @property
+    def _single_output_list(self):
+        return isinstance(self._output_struct, list) and len(self._output_struct) == 1
 
     def compute_output_shape(self, input_shape):
         shapes = [t.shape for t in self.outputs]
+        if self._single_output_list:
+            return shapes[0]
         return _pack_like(self._output_struct, shapes)[0]
 
     def build(self, input_shape):

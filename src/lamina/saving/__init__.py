@@ -21,10 +21,17 @@ from lamina.utils.registry import (
     register_keras_serializable,
 )
 
+from lamina import models as _models_package  # noqa: E402
+
 # Model.save / save_weights / load_weights live on a lower floor and call these.
 SAVING_HOOKS["save_model"] = save_model
 SAVING_HOOKS["save_weights"] = save_weights
 SAVING_HOOKS["load_weights"] = load_weights
+
+# keras.models.load_model / save_model: published on the models package from this floor,
+# so that models/ itself never imports saving/ (imports flow one way).
+_models_package.load_model = load_model
+_models_package.save_model = save_model
 
 
 __all__ = [

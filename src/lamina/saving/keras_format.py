@@ -68,12 +68,12 @@ def save_model(model, filepath, overwrite=True):
     weights = io.BytesIO()
     with h5py.File(weights, "w") as f:
         write_weights(model, f)
-    with files.atomic_write(path) as tmp:
-        # Keras stores members uncompressed; so do we (fast, and h5 barely compresses).
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-            zf.writestr(METADATA_FILENAME, json.dumps(metadata))
-            zf.writestr(CONFIG_FILENAME, config_json)
-            zf.writestr(WEIGHTS_FILENAME, weights.getvalue())
+    # Keras stores members uncompressed; so do we (fast, and h5 barely compresses).
+    with files.atomic_write(path) as tmp, \
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(METADATA_FILENAME, json.dumps(metadata))
+        zf.writestr(CONFIG_FILENAME, config_json)
+        zf.writestr(WEIGHTS_FILENAME, weights.getvalue())
 
 
 def _json_default(obj):

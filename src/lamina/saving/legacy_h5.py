@@ -103,7 +103,7 @@ def load_weights_from_group(model, group, skip_mismatch=False, by_name=False, so
 def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     path = files.fspath(filepath)
     with files.open_h5(path, f"The weights file {path!r}") as f:
-        group = f["model_weights"] if "model_weights" in f else f
+        group = f.get("model_weights", f)
         try:
             load_weights_from_group(model, group, skip_mismatch, by_name, source=repr(path))
         except KeyError as e:

@@ -87,7 +87,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
                     continue
             raise ValueError(f"Unknown function {name!r}; pass it in custom_objects.")
         module = config.get("module") or ""
-        if module in _BY_MODULE and not config.get("registered_name", "").count(">"):
+        if module in _BY_MODULE and ">" not in (config.get("registered_name") or ""):
             return _BY_MODULE[module](config, custom_objects)
         name = config.get("registered_name") or class_name
         obj = registry.get_registered_object(name, custom_objects)

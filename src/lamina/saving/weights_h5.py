@@ -44,6 +44,9 @@ class ReadStore:
     def __len__(self):
         return len(self.keys())
 
+    def __iter__(self):
+        return iter(self.keys())
+
     def __contains__(self, key):
         return self._group is not None and str(key) in self._group
 
@@ -52,7 +55,8 @@ class ReadStore:
             raise KeyError(key)
         item = self._group[str(key)]
         if not isinstance(item, h5py.Dataset):
-            raise ValueError(f"'{item.name}' is a group, not a weight array")
+            # the file's content is wrong, not the caller's argument: ValueError
+            raise ValueError(f"'{item.name}' is a group, not a weight array")  # noqa: TRY004
         return np.asarray(item[()])
 
 
@@ -78,7 +82,7 @@ def _describe(obj, path):
 def _check_layer(layer, store, path):
     """The (variable, value) pairs to assign, or an error message saying what does not match."""
     variables = own_variables(layer)
-    saved = [store[k] for k in store.keys()]
+    saved = [store[k] for k in store]
     if len(saved) != len(variables):
         return None, (
             f"{_describe(layer, path)} expects {len(variables)} variable(s) "

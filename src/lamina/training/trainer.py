@@ -563,5 +563,5 @@ def _serializable(value):
     name = getattr(value, "__name__", None)
     if name is not None:
         return name
-    warnings.warn(f"compile config: cannot serialize {value!r}; it is stored as None")
+    warnings.warn(f"compile config: cannot serialize {value!r}; it is stored as None", stacklevel=2)
     return None

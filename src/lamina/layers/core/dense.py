@@ -23,11 +23,8 @@ class Dense(Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            if not (hasattr(units, "__index__") and int(units) > 0):
-                raise ValueError(
-                    f"Dense: `units` must be a positive integer, got {units!r}"
-                )
+        if isinstance(units, bool) or not hasattr(units, "__index__") or int(units) <= 0:
+            raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}")
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
