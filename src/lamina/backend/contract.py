@@ -84,4 +84,8 @@ TRAIN = {
     "fill_list": "fill_list(tensors, value): set every entry in place",
 }
 
-MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN}
+CONV: dict[str, str] = {}  # convolution and pooling kernels (Keras layouts)
+RNN: dict[str, str] = {}  # fused recurrent kernels
+
+MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN,
+           "conv": CONV, "rnn": RNN}

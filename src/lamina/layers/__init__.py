@@ -1,20 +1,41 @@
-"""Layers (``lamina.layers``, served as ``keras.layers``)."""
+"""Layers (``lamina.layers``, served as ``keras.layers``).
 
-from lamina.layers.core import Activation, Dense, Identity, Lambda
+Each family package (core, convolutional, pooling, ...) lists its public classes and Keras'
+aliases for them (``MaxPool2D``) in its ``__all__``; they are all gathered here.
+"""
+
+from lamina.layers import (
+    activations,
+    attention,
+    convolutional,
+    core,
+    merging,
+    normalization,
+    pooling,
+    recurrent,
+    regularization,
+    reshaping,
+)
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.regularization import Dropout
-from lamina.layers.reshaping import Flatten, Reshape
 
-_CLASSES = [Activation, Dense, Identity, Lambda, InputLayer, Layer, Dropout, Flatten, Reshape]
+_FAMILIES = (core, regularization, reshaping, convolutional, pooling, normalization, merging,
+             attention, activations, recurrent)
+
+_BY_NAME = {"InputLayer": InputLayer, "Layer": Layer}
+for _family in _FAMILIES:
+    for _name in _family.__all__:
+        _obj = getattr(_family, _name)
+        globals()[_name] = _obj
+        if isinstance(_obj, type) and issubclass(_obj, Layer):
+            _BY_NAME[_name] = _obj
 
 
 def get_builtin_layer(name: str):
-    """The built-in layer class called ``name`` (e.g. ``'Dense'``), or None."""
+    """The built-in layer class called ``name`` (e.g. ``'Dense'``, or an alias), or None."""
     return _BY_NAME.get(name)
 
 
-_BY_NAME = {cls.__name__: cls for cls in _CLASSES}
-
-__all__ = [c.__name__ for c in _CLASSES] + ["Input", "InputSpec", "get_builtin_layer"]
+__all__ = sorted(set(_BY_NAME) | {n for f in _FAMILIES for n in f.__all__}
+                 | {"Input", "InputSpec", "get_builtin_layer"})

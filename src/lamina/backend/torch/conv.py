@@ -1,0 +1,1 @@
+"""conv kernels on PyTorch (see contract.py)."""

@@ -1,0 +1,1 @@
+"""rnn kernels on PyTorch (see contract.py)."""
