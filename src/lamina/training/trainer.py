@@ -206,6 +206,8 @@ class Trainer:
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss for a batch: compiled losses, weight penalties and added losses."""
         total = None
+        if y_pred is not None and not self._compile_metrics.built:
+            self._build_compiled(y, y_pred)
         if self._compile_loss is not None:
             total, parts = self._compile_loss(y, y_pred, sample_weight)
             if parts is not None:
@@ -239,9 +241,25 @@ class Trainer:
         if not self._compile_metrics.built:
             self._compile_metrics.build(self, y, y_pred)
 
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with a batch and return all metric results."""
+        if not self._compile_metrics.built:
+            self._build_compiled(y, y_pred)
+        with backend.no_grad():
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """The current value of every metric, by name."""
+        return self._metric_results()
+
     def train_step(self, data):
-        """One training step on ``(x, y, sample_weight)``; returns nothing (metrics update)."""
-        x, y, sw = data
+        """One training step on ``(x, y, sample_weight)``; returns nothing (metrics update).
+
+        Override it to customise training (as in Keras' guides); an override receives
+        ``(x, y)`` or ``(x, y, sample_weight)`` and returns a dict of logs.
+        """
+        x, y, sw = _unpack(data)
         self._clear_layer_losses()
         CALL_CONTEXT.training = True
         try:
@@ -261,7 +279,7 @@ class Trainer:
                                                else y_pred, sw)
 
     def test_step(self, data):
-        x, y, sw = data
+        x, y, sw = _unpack(data)
         with backend.no_grad():
             self._clear_layer_losses()
             y_pred = self(x, training=False)
@@ -272,7 +290,7 @@ class Trainer:
             self._compile_metrics.update_state(y, y_pred, sw)
 
     def predict_step(self, data):
-        x = data[0]
+        x = _unpack(data)[0]
         with backend.no_grad():
             return self(x, training=False)
 
@@ -389,26 +407,33 @@ class Trainer:
             verbose=verbose, epochs=epochs, steps=steps,
         )
         self.stop_training = False
+        self._initial_epoch = None
         self._prepare()
         cbs.on_train_begin()
+        # a callback (BackupAndRestore) may say where an interrupted run got to
+        initial_epoch = self._initial_epoch if self._initial_epoch is not None else initial_epoch
         logs = {}
-        epoch = initial_epoch
         spe = self.steps_per_execution
+        custom = type(self).train_step is not Trainer.train_step
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
+            step_logs = None
             for step, batch in enumerate(adapter.epoch()):
                 if step % spe == 0:
                     cbs.on_train_batch_begin(step)
                 if not self._trainable_cache and not self.weights_ready():
                     self._ensure_built(batch[0])
                     self._prepare()
-                self.train_step(batch)
+                if custom:
+                    step_logs = self.train_step(_repack(batch))
+                else:
+                    self.train_step(batch)
                 if (step + 1) % spe == 0:
-                    cbs.on_train_batch_end(step, _LazyLogs(self))
+                    cbs.on_train_batch_end(step, dict(step_logs) if step_logs else _LazyLogs(self))
                 if self.stop_training:
                     break
-            logs = self._python_logs()
+            logs = _pythonify(step_logs) if step_logs else self._python_logs()
             if val_adapter is not None and _should_validate(epoch, validation_freq):
                 logs.update(self._evaluate_adapter(val_adapter, prefix="val_"))
             cbs.on_epoch_end(epoch, logs)
@@ -419,12 +444,19 @@ class Trainer:
 
     def _evaluate_adapter(self, adapter, prefix="", callbacks=None):
         self.reset_metrics()
+        custom = type(self).test_step is not Trainer.test_step
+        step_logs = None
         for step, batch in enumerate(adapter.epoch()):
             if callbacks is not None:
                 callbacks.on_test_batch_begin(step)
-            self.test_step(batch)
+            if custom:
+                step_logs = self.test_step(_repack(batch))
+            else:
+                self.test_step(batch)
             if callbacks is not None:
-                callbacks.on_test_batch_end(step, _LazyLogs(self))
+                callbacks.on_test_batch_end(step, dict(step_logs) if step_logs else _LazyLogs(self))
+        if step_logs:
+            return {prefix + k: v for k, v in _pythonify(step_logs).items()}
         return self._python_logs(prefix)
 
     # -- evaluate / predict -------------------------------------------------------------------
@@ -514,6 +546,34 @@ class Trainer:
         if return_dict:
             return logs
         return self._ordered_values(logs)
+
+
+def _unpack(data):
+    """``(x, y, sample_weight)`` from a batch given as x, (x,), (x, y) or (x, y, w)."""
+    if isinstance(data, tuple):
+        if len(data) == 3:
+            return data
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 1:
+            return data[0], None, None
+    return data, None, None
+
+
+def _repack(batch):
+    """The batch as Keras hands it to an overridden step: (x, y) or (x, y, w)."""
+    x, y, sw = batch
+    if sw is not None:
+        return x, y, sw
+    return (x, y) if y is not None else (x,)
+
+
+def _pythonify(logs):
+    out = {}
+    for k in sorted(logs):
+        v = logs[k]
+        out[k] = float(backend.convert_to_numpy(v)) if backend.is_tensor(v) else v
+    return out
 
 
 def _should_validate(epoch, freq):
