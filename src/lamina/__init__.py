@@ -19,6 +19,7 @@ from lamina import (
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,

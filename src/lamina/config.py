@@ -50,6 +50,23 @@ def set_floatx(value: str) -> None:
     _FLOATX = str(value)
 
 
+_DTYPE_POLICY = None  # None: follow floatx
+
+
+def dtype_policy() -> str:
+    """The global dtype policy name: ``floatx()`` unless set (e.g. ``'mixed_float16'``)."""
+    return _DTYPE_POLICY or _FLOATX
+
+
+def set_dtype_policy(name: str | None) -> None:
+    """Set the global dtype policy (``'float32'``, ``'mixed_float16'``, ``'mixed_bfloat16'``...)."""
+    global _DTYPE_POLICY
+    allowed = ("float16", "bfloat16", "float32", "float64", "mixed_float16", "mixed_bfloat16")
+    if name is not None and name not in allowed:
+        raise ValueError(f"dtype policy: expected one of {', '.join(allowed)}; got {name!r}")
+    _DTYPE_POLICY = name
+
+
 def epsilon() -> float:
     """The fuzz factor used in numeric expressions (1e-7 by default, as in Keras)."""
     return _EPSILON

@@ -25,6 +25,7 @@ CORE = {
     "gather_rows": "gather_rows(x, indices) -> rows of x (one batch of a shuffled data set)",
     "slice_rows": "slice_rows(x, start, stop) -> rows start:stop of x, a view where possible",
     "float_dtype_like": "True if the tensor has a floating dtype",
+    "autocast": "autocast(dtype) -> context in which matmuls/convs run in dtype (mixed precision)",
 }
 
 OPS = {
@@ -84,7 +85,19 @@ TRAIN = {
     "fill_list": "fill_list(tensors, value): set every entry in place",
 }
 
-CONV: dict[str, str] = {}  # convolution and pooling kernels (Keras layouts)
+CONV = {  # convolution and pooling kernels, Keras layouts, keras.ops signatures (+ bias=)
+    "conv": "conv(inputs, kernel, strides, padding, data_format, dilation_rate, bias=None)",
+    "depthwise_conv": "depthwise_conv(inputs, kernel (*k, in, mult), strides, padding, ...)",
+    "separable_conv": "separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides, ...)",
+    "conv_transpose": "conv_transpose(inputs, kernel (*k, out, in), strides, padding, "
+                      "output_padding, data_format, dilation_rate, bias=None)",
+    "max_pool": "max_pool(inputs, pool_size, strides=None, padding, data_format)",
+    "average_pool": "average_pool(...); 'same' padding cells are not counted",
+    "global_pool": "global_pool(inputs, 'average'|'max', data_format, keepdims)",
+    "upsample": "upsample(inputs, size, interpolation, data_format): nearest repeat or resize",
+    "pad_spatial": "pad_spatial(inputs, ((lo, hi), ...), data_format): zero-pad spatial axes",
+    "same_padding": "same_padding(size, kernel, stride, dilation) -> TF's (left, right)",
+}
 RNN: dict[str, str] = {}  # fused recurrent kernels
 
 MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN,

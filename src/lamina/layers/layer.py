@@ -149,7 +149,7 @@ class Layer(backend.LayerBase):
             dtype = dtype.get("config", {}).get("name", None)
         if dtype is not None and not isinstance(dtype, str):
             dtype = getattr(dtype, "name", None) or backend.standardize_dtype(dtype)
-        name = dtype or config.floatx()
+        name = dtype or config.dtype_policy()
         if name.startswith("mixed_"):
             self._compute_dtype = "float16" if name == "mixed_float16" else "bfloat16"
             self._variable_dtype = "float32"
@@ -157,6 +157,7 @@ class Layer(backend.LayerBase):
             self._compute_dtype = self._variable_dtype = backend.standardize_dtype(name)
         self._dtype_policy_name = name
         self._engine_compute_dtype = backend.to_engine_dtype(self._compute_dtype)
+        self._mixed = self._compute_dtype != self._variable_dtype
 
     @property
     def dtype(self) -> str:
@@ -411,7 +412,10 @@ class Layer(backend.LayerBase):
         if training is not None:
             CALL_CONTEXT.training = training
         try:
-            outputs = self.call(*args, **kwargs)
+            if self._mixed and self.autocast:
+                outputs = self._call_mixed(args, kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
         except Exception as e:
             self._explain_failure(e, inputs)
             raise
@@ -430,6 +434,21 @@ class Layer(backend.LayerBase):
                 except AttributeError:
                     pass
         return outputs
+
+    def _call_mixed(self, args, kwargs):
+        """Mixed precision: float inputs in the compute dtype, variables cast by the engine's
+        autocast inside ``call``, float outputs in the compute dtype (Keras' policy rules)."""
+        dtype = self._compute_dtype
+
+        def cast(x):
+            if backend.is_tensor(x) and backend.float_dtype_like(x) and backend.dtype_of(x) != dtype:
+                return backend.cast(x, dtype)
+            return x
+
+        args = tuple(_map_tensors(cast, a) for a in args)
+        with backend.autocast(dtype):
+            outputs = self.call(*args, **kwargs)
+        return _map_tensors(cast, outputs)
 
     def _explain_failure(self, error, inputs):
         """Turn an engine error from ``call`` into one that names this layer and the shapes."""
@@ -575,6 +594,14 @@ class Layer(backend.LayerBase):
     # torch's Module.__call__ is replaced above; keep forward() working for torch tools
     def forward(self, *args, **kwargs):
         return self.__call__(*args, **kwargs)
+
+
+def _map_tensors(fn, x):
+    if isinstance(x, (list, tuple)):
+        return type(x)(_map_tensors(fn, v) for v in x)
+    if isinstance(x, dict):
+        return {k: _map_tensors(fn, v) for k, v in x.items()}
+    return fn(x)
 
 
 def _to_list(x):

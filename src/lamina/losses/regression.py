@@ -1,4 +1,4 @@
-"""Regression losses: mean squared error and mean absolute error.
+"""Regression losses: squared, absolute, percentage and logarithmic errors, cosine, Huber, log-cosh.
 
 The functions return one value per sample (the mean over the last axis); the classes reduce
 those values to one number.
@@ -10,7 +10,9 @@ tensor([0.5000])
 
 from __future__ import annotations
 
-from lamina import ops
+import math
+
+from lamina import config, ops
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.losses.wrapper import LossFunctionWrapper
@@ -65,6 +67,154 @@ class MeanAbsoluteError(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, reduction=reduction, dtype=dtype)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """``100 * mean(abs((y_true - y_pred) / max(abs(y_true), epsilon)), axis=-1)``.
+
+    >>> mean_absolute_percentage_error([[1.0, 2.0]], [[1.5, 2.0]])
+    tensor([25.])
+    """
+    y_true, y_pred = _prepare(y_true, y_pred)
+    diff = ops.abs((y_true - y_pred) / ops.maximum(ops.abs(y_true), config.epsilon()))
+    return 100.0 * ops.mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """``mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)``.
+
+    >>> mean_squared_logarithmic_error([[0.0]], [[0.0]])
+    tensor([0.])
+    """
+    y_true, y_pred = _prepare(y_true, y_pred)
+    eps = config.epsilon()
+    first_log = ops.log(ops.maximum(y_pred, eps) + 1.0)
+    second_log = ops.log(ops.maximum(y_true, eps) + 1.0)
+    return ops.mean(ops.square(first_log - second_log), axis=-1)
+
+
+def l2_normalize(x, axis=-1):
+    """``x / ||x||`` along ``axis`` as Keras computes it: ``x * min(rsqrt(sum(x^2)), 1/eps)``."""
+    inv_norm = ops.rsqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
+    return x * ops.minimum(inv_norm, 1.0 / config.epsilon())
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """The negated cosine similarity along ``axis`` (-1 for parallel vectors, so lower is better).
+
+    >>> cosine_similarity([[0.0, 1.0]], [[0.0, 2.0]])
+    tensor([-1.])
+    """
+    y_true, y_pred = _prepare(y_true, y_pred)
+    return -ops.sum(l2_normalize(y_true, axis) * l2_normalize(y_pred, axis), axis=axis)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """Squared error below ``delta``, linear above: ``0.5 e^2`` or ``delta |e| - 0.5 delta^2``.
+
+    >>> huber([[0.0, 0.0]], [[0.5, 3.0]])   # (0.125 + 2.5) / 2
+    tensor([1.3125])
+    """
+    y_true, y_pred = _prepare(y_true, y_pred)
+    error = y_pred - y_true
+    abs_error = ops.abs(error)
+    quadratic = 0.5 * ops.square(error)
+    linear = delta * abs_error - 0.5 * delta * delta
+    return ops.mean(ops.where(abs_error <= delta, quadratic, linear), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed without overflow.
+
+    >>> log_cosh([[0.0]], [[0.0]])
+    tensor([0.])
+    """
+    y_true, y_pred = _prepare(y_true, y_pred)
+    x = y_pred - y_true
+    # log(cosh(x)) = x + softplus(-2x) - log(2): finite for large |x|
+    return ops.mean(x + ops.softplus(x * -2.0) - math.log(2.0), axis=-1)
+
+
+class MeanAbsolutePercentageError(LossFunctionWrapper):
+    """Mean absolute percentage error: ``100 * mean(abs((y_true - y_pred) / y_true))``.
+
+    >>> MeanAbsolutePercentageError()([[1.0, 2.0]], [[1.5, 2.0]])
+    tensor(25.)
+    """
+
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None
+    ):
+        super().__init__(
+            mean_absolute_percentage_error, name=name, reduction=reduction, dtype=dtype
+        )
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+
+class MeanSquaredLogarithmicError(LossFunctionWrapper):
+    """Mean squared logarithmic error: ``mean(square(log(y_true + 1) - log(y_pred + 1)))``.
+
+    >>> MeanSquaredLogarithmicError()([[0.0]], [[0.0]])
+    tensor(0.)
+    """
+
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None
+    ):
+        super().__init__(
+            mean_squared_logarithmic_error, name=name, reduction=reduction, dtype=dtype
+        )
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+
+class CosineSimilarity(LossFunctionWrapper):
+    """The negated cosine similarity between labels and predictions along ``axis``.
+
+    >>> CosineSimilarity()([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])
+    tensor(-0.5000)
+    """
+
+    def __init__(
+        self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None
+    ):
+        super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
+
+    def get_config(self) -> dict:
+        # Keras 3 leaves `axis` out of this config
+        return {"name": self.name, "reduction": self.reduction}
+
+
+class Huber(LossFunctionWrapper):
+    """The Huber loss: quadratic for errors up to ``delta``, linear beyond.
+
+    >>> Huber()([[0.0, 0.0]], [[0.5, 3.0]])
+    tensor(1.3125)
+    """
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
+
+    def get_config(self) -> dict:
+        # Keras 3 leaves `delta` out of this config
+        return {"name": self.name, "reduction": self.reduction}
+
+
+class LogCosh(LossFunctionWrapper):
+    """The logarithm of the hyperbolic cosine of the prediction error.
+
+    >>> LogCosh()([[0.0]], [[0.0]])
+    tensor(0.)
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
 
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction}

@@ -1,4 +1,5 @@
-"""Optimizers (``keras.optimizers``): SGD, Adam, RMSprop, Adagrad, and learning-rate schedules.
+"""Optimizers (``keras.optimizers``): SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax,
+Nadam, Ftrl, Lion, Lamb, LossScaleOptimizer, and learning-rate schedules.
 
 >>> from lamina import optimizers
 >>> opt = optimizers.get("adam")
@@ -9,8 +10,16 @@
 from __future__ import annotations
 
 from lamina.optimizers import schedules
+from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
+from lamina.optimizers.adamax import Adamax
+from lamina.optimizers.adamw import AdamW
+from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
+from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
@@ -18,8 +27,16 @@ from lamina.utils import registry
 
 __all__ = [
     "SGD",
+    "Adadelta",
     "Adagrad",
     "Adam",
+    "AdamW",
+    "Adamax",
+    "Ftrl",
+    "Lamb",
+    "Lion",
+    "LossScaleOptimizer",
+    "Nadam",
     "Optimizer",
     "RMSprop",
     "deserialize",
@@ -29,7 +46,10 @@ __all__ = [
 ]
 
 _MODULE = "keras.optimizers"
-_BUILTINS = [SGD, Adam, RMSprop, Adagrad]
+_BUILTINS = [
+    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb,
+    LossScaleOptimizer,
+]
 # Class names and their lowercase spellings, as Keras looks them up (case-insensitive).
 _ALL = {cls.__name__: cls for cls in _BUILTINS} | {cls.__name__.lower(): cls for cls in _BUILTINS}
 

@@ -121,6 +121,10 @@ class Trainer:
                 f"compile: steps_per_execution must be a positive integer, got {steps_per_execution!r}"
             )
         self.optimizer = optimizers_module.get(optimizer)
+        lso = getattr(optimizers_module, "LossScaleOptimizer", None)
+        if (auto_scale_loss and lso is not None and self._dtype_policy_name == "mixed_float16"
+                and not isinstance(self.optimizer, lso)):
+            self.optimizer = lso(self.optimizer)  # float16 gradients need loss scaling
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss=loss)
         self._loss_tracker = metrics_module.Mean(name="loss")
@@ -198,6 +202,10 @@ class Trainer:
         layers = self._all_layers()
         self._layers_cache = layers
         self._trainable_cache = self.trainable_weights
+        self._scales_loss = self.optimizer is not None and (
+            getattr(self.optimizer, "loss_scale_factor", None) is not None
+            or type(self.optimizer).__name__ == "LossScaleOptimizer"
+        )
         self._regularized = [
             (v, v._lamina_regularizer) for v in self.weights
             if getattr(v, "_lamina_regularizer", None) is not None
@@ -271,7 +279,8 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sw, training=True)
         variables = self._trainable_cache
         if variables:
-            grads = backend_train.gradients(loss, variables)
+            scaled = self.optimizer.scale_loss(loss) if self._scales_loss else loss
+            grads = backend_train.gradients(scaled, variables)
             self.optimizer.apply(grads, variables)
         with backend.no_grad():
             self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))

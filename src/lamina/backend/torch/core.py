@@ -307,3 +307,8 @@ def slice_rows(x, start, stop):
 
 def float_dtype_like(x) -> bool:
     return x.is_floating_point()
+
+
+def autocast(dtype):
+    """Inside the block, matmuls and convolutions run in ``dtype`` (mixed precision)."""
+    return torch.autocast(device_type=DEVICE.type, dtype=to_engine_dtype(dtype))

@@ -165,3 +165,155 @@ def sparsemax(x, axis=-1):
     k_max = torch.sum((1 + k * z > cum).to(torch.int64), dim=axis, keepdim=True)
     tau = (torch.gather(cum, axis, k_max - 1) - 1) / k_max.to(x.dtype)
     return torch.clamp(x - tau, min=0)
+
+
+# --- normalization kernels (BatchNormalization, LayerNormalization, ...) -------------------
+# Each takes Keras' arguments and returns Keras' numbers; they reshape to the layout torch's
+# fused kernels want with views (no copies for contiguous inputs).
+
+
+def _channel_view(x, axis):
+    """``x`` viewed as (before, channels) or (before, channels, after) for torch's batch_norm."""
+    axis = axis % x.ndim
+    shape = x.shape
+    before = 1
+    for d in shape[:axis]:
+        before *= d
+    after = 1
+    for d in shape[axis + 1:]:
+        after *= d
+    if after == 1:
+        return x.reshape(before, shape[axis])
+    return x.reshape(before, shape[axis], after)
+
+
+def _per_channel(v, ndim, axis):
+    shape = [1] * ndim
+    shape[axis % ndim] = -1
+    return v.reshape(shape)
+
+
+def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, epsilon=1e-3):
+    """Normalize ``x`` with given per-channel statistics (Keras' ``ops.batch_normalization``)."""
+    if x.is_floating_point() and x.dtype == mean.dtype and x.ndim >= 2 and x.numel():
+        return F.batch_norm(_channel_view(x, axis), mean, variance, scale, offset, False, 0.0,
+                            epsilon).reshape(x.shape)
+    mean, variance = _per_channel(mean, x.ndim, axis), _per_channel(variance, x.ndim, axis)
+    inv = torch.rsqrt(variance + epsilon)
+    if scale is not None:
+        inv = inv * _per_channel(scale, x.ndim, axis)
+    out = (x - mean) * inv
+    if offset is not None:
+        out = out + _per_channel(offset, x.ndim, axis)
+    return out
+
+
+def batch_norm_train(x, axis=-1, scale=None, offset=None, epsilon=1e-3):
+    """Normalize ``x`` with its own batch statistics over every axis but ``axis``.
+
+    Returns ``(outputs, mean, variance)`` with the biased variance (as Keras' ``moments``).
+    One fused torch kernel: its running-stat buffers, given momentum 1, receive the batch mean
+    and the unbiased variance, which is turned into the biased one here.
+    """
+    view = _channel_view(x, axis)
+    n = view.numel() // view.shape[1]
+    if n < 2:  # torch refuses one value per channel; the variance is then 0
+        dims = [d for d in range(x.ndim) if d != axis % x.ndim]
+        mean = torch.mean(x, dim=dims)
+        var = torch.zeros_like(mean)
+        return batch_normalization(x, mean, var, axis, offset, scale, epsilon), mean, var
+    c = view.shape[1]
+    mean = torch.zeros(c, dtype=x.dtype, device=x.device)
+    var = torch.zeros(c, dtype=x.dtype, device=x.device)
+    out = F.batch_norm(view, mean, var, scale, offset, True, 1.0, epsilon).reshape(x.shape)
+    return out, mean, var.mul_((n - 1) / n)
+
+
+def update_moving(moving, value, momentum):
+    """``moving = moving * momentum + value * (1 - momentum)`` in place, outside autograd."""
+    with torch.no_grad():
+        moving.copy_(moving * momentum + value.to(moving.dtype) * (1.0 - momentum))
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=(-1,), epsilon=1e-3):
+    """Keras' ``ops.layer_normalization``: F.layer_norm where the axes are the trailing ones."""
+    ndim = x.ndim
+    axes = sorted(a % ndim for a in axis)
+    if axes == list(range(ndim - len(axes), ndim)):
+        shape = tuple(x.shape[a] for a in axes)
+        if gamma is not None and gamma.dtype != x.dtype:
+            gamma = gamma.to(x.dtype)
+        if beta is not None and beta.dtype != x.dtype:
+            beta = beta.to(x.dtype)
+        return F.layer_norm(x, shape, gamma, beta, epsilon)
+    var, mean = torch.var_mean(x, dim=axes, keepdim=True, correction=0)
+    bshape = [1] * ndim
+    for a in axes:
+        bshape[a] = x.shape[a]
+    inv = torch.rsqrt(var + epsilon)
+    if gamma is not None:
+        inv = inv * gamma.reshape(bshape)
+    res = -mean * inv
+    if beta is not None:
+        res = res + beta.reshape(bshape)
+    return x * inv + res
+
+
+def variance_scaling_normalization(x, gamma=None, axis=(-1,), epsilon=1e-3):
+    """LayerNormalization(rms_scaling=True): ``x * rsqrt(var(x) + eps) * gamma`` (Keras 3)."""
+    var = torch.var(x, dim=tuple(axis), keepdim=True, correction=0)
+    out = x * torch.rsqrt(var + epsilon)
+    if gamma is not None:
+        bshape = [1] * x.ndim
+        for a in axis:
+            bshape[a] = x.shape[a]
+        out = out * gamma.reshape(bshape)
+    return out
+
+
+def rms_normalization(x, scale=None, axis=(-1,), epsilon=1e-7):
+    """``x * rsqrt(mean(x**2) + eps) * scale`` (Keras' ``ops.rms_normalization``)."""
+    ndim = x.ndim
+    axes = sorted(a % ndim for a in axis)
+    if axes == list(range(ndim - len(axes), ndim)):
+        return F.rms_norm(x, tuple(x.shape[a] for a in axes), scale, epsilon)
+    out = x * torch.rsqrt(torch.mean(torch.square(x), dim=axes, keepdim=True) + epsilon)
+    if scale is not None:
+        out = out * scale
+    return out
+
+
+def group_normalization(x, groups, gamma=None, beta=None, axis=-1, epsilon=1e-3):
+    """Normalize each group of ``groups`` channels (along ``axis``) over all non-batch axes."""
+    ndim = x.ndim
+    axis = axis % ndim
+    c = x.shape[axis]
+    if axis == 1:
+        return F.group_norm(x, groups, gamma, beta, epsilon)
+    gshape = list(x.shape[:axis]) + [groups, c // groups] + list(x.shape[axis + 1:])
+    xg = x.reshape(gshape)
+    dims = [d for d in range(1, ndim + 1) if d != axis]
+    var, mean = torch.var_mean(xg, dim=dims, keepdim=True, correction=0)
+    bshape = [1] * (ndim + 1)
+    bshape[axis], bshape[axis + 1] = groups, c // groups
+    inv = torch.rsqrt(var + epsilon)
+    if gamma is not None:
+        inv = inv * gamma.reshape(bshape)
+    res = -mean * inv
+    if beta is not None:
+        res = res + beta.reshape(bshape)
+    return (xg * inv + res).reshape(x.shape)
+
+
+def l2_normalize(x, axis=-1, epsilon=1e-12):
+    """``x * min(rsqrt(sum(x**2)), 1/epsilon)`` along ``axis`` (Keras' ``ops.normalize``)."""
+    dims = tuple(axis) if isinstance(axis, (list, tuple)) else axis
+    inv = torch.rsqrt(torch.sum(torch.square(x), dim=dims, keepdim=True))
+    return x * torch.clamp(inv, max=1.0 / epsilon)
+
+
+def embedding_lookup(table, ids):
+    """Rows ``ids`` of ``table`` (any shape of integer ids)."""
+    if ids.dtype not in (torch.int32, torch.int64):
+        ids = ids.to(torch.int32)
+    return F.embedding(ids, table)

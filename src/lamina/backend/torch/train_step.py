@@ -209,6 +209,136 @@ def adagrad_update(variables, grads, accumulators, lr, epsilon):
 
 
 @torch.no_grad()
+def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr, rho, epsilon):
+    """Keras Adadelta: E[g^2] = rho*E[g^2] + (1-rho)*g^2; d = -sqrt(E[d^2]+eps)/sqrt(E[g^2]+eps)*g;
+    E[d^2] = rho*E[d^2] + (1-rho)*d^2; var += lr*d."""
+    torch._foreach_mul_(accumulated_grads, rho)
+    torch._foreach_addcmul_(accumulated_grads, grads, grads, value=1.0 - rho)
+    deltas = torch._foreach_add(accumulated_deltas, epsilon)
+    torch._foreach_sqrt_(deltas)
+    torch._foreach_mul_(deltas, grads)
+    denom = torch._foreach_add(accumulated_grads, epsilon)
+    torch._foreach_sqrt_(denom)
+    torch._foreach_div_(deltas, denom)
+    torch._foreach_neg_(deltas)
+    torch._foreach_mul_(accumulated_deltas, rho)
+    torch._foreach_addcmul_(accumulated_deltas, deltas, deltas, value=1.0 - rho)
+    torch._foreach_add_(variables, deltas, alpha=_f32(float(lr)))
+
+
+@torch.no_grad()
+def adamax_update(variables, grads, ms, us, lr, beta_1, beta_2, epsilon, step):
+    """Keras Adamax: m = b1*m + (1-b1)*g; u = max(b2*u, |g|); var -= lr*m / ((1-b1^t)*(u+eps))."""
+    torch._foreach_mul_(ms, beta_1)
+    torch._foreach_add_(ms, grads, alpha=1.0 - beta_1)
+    torch._foreach_mul_(us, beta_2)
+    torch._foreach_maximum_(us, torch._foreach_abs(grads))
+    denom = torch._foreach_add(us, epsilon)
+    torch._foreach_mul_(denom, _f32(1.0 - _f32(_f32(beta_1) ** step)))
+    torch._foreach_addcdiv_(variables, ms, denom, value=-float(lr))
+
+
+@torch.no_grad()
+def nadam_update(variables, grads, ms, vs, lr, beta_1, beta_2, epsilon, step, u_product):
+    """Keras Nadam; ``u_product`` is the product of the momentum schedule up to step t-1.
+
+    Returns the product up to step t (the caller stores it).
+    """
+    b1 = _f32(beta_1)
+    u_t = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** step)))
+    u_t_1 = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** (step + 1))))
+    u_product_t = _f32(u_product * u_t)
+    u_product_t_1 = _f32(u_product_t * u_t_1)
+    beta_2_power = _f32(_f32(beta_2) ** step)
+    torch._foreach_mul_(ms, beta_1)
+    torch._foreach_add_(ms, grads, alpha=1.0 - beta_1)
+    torch._foreach_mul_(vs, beta_2)
+    torch._foreach_addcmul_(vs, grads, grads, value=1.0 - beta_2)
+    m_hat = torch._foreach_mul(ms, u_t_1 / (1.0 - u_product_t_1))
+    torch._foreach_add_(m_hat, grads, alpha=(1.0 - u_t) / (1.0 - u_product_t))
+    denom = torch._foreach_div(vs, 1.0 - beta_2_power)
+    torch._foreach_sqrt_(denom)
+    torch._foreach_add_(denom, epsilon)
+    torch._foreach_addcdiv_(variables, m_hat, denom, value=-float(lr))
+    return u_product_t
+
+
+@torch.no_grad()
+def ftrl_update(
+    variables, grads, accumulators, linears, lr, lr_power, l1, l2, l2_shrinkage, beta
+):
+    """Keras FTRL-proximal (accumulators of g^2, linear terms, closed-form weights)."""
+    lr = _f32(float(lr))
+    l2 = l2 + beta / (2.0 * lr)
+    if l2_shrinkage:
+        grad_to_use = torch._foreach_add(grads, variables, alpha=2.0 * l2_shrinkage)
+    else:
+        grad_to_use = grads
+    new_accum = torch._foreach_addcmul(accumulators, grads, grads)
+    if lr_power == -0.5:
+        new_pow = torch._foreach_sqrt(new_accum)
+        old_pow = torch._foreach_sqrt(accumulators)
+    else:
+        new_pow = torch._foreach_pow(new_accum, -lr_power)
+        old_pow = torch._foreach_pow(accumulators, -lr_power)
+    # linear += grad_to_use - (new_pow - old_pow) / lr * var
+    torch._foreach_add_(linears, grad_to_use)
+    sigma = torch._foreach_sub(new_pow, old_pow)
+    torch._foreach_div_(sigma, lr)
+    torch._foreach_mul_(sigma, variables)
+    torch._foreach_sub_(linears, sigma)
+    # var = (clip(linear, -l1, l1) - linear) / (new_pow / lr + 2*l2)
+    quadratic = torch._foreach_div(new_pow, lr)
+    torch._foreach_add_(quadratic, 2.0 * l2)
+    clipped = torch._foreach_clamp_min(linears, -l1)
+    torch._foreach_clamp_max_(clipped, l1)
+    torch._foreach_sub_(clipped, linears)
+    torch._foreach_div_(clipped, quadratic)
+    torch._foreach_copy_(variables, clipped)
+    torch._foreach_copy_(accumulators, new_accum)
+
+
+@torch.no_grad()
+def lion_update(variables, grads, ms, lr, beta_1, beta_2):
+    """Keras Lion: var -= lr*sign(b1*m + (1-b1)*g); m = b2*m + (1-b2)*g."""
+    c = torch._foreach_mul(ms, beta_1)
+    torch._foreach_add_(c, grads, alpha=1.0 - beta_1)
+    torch._foreach_sign_(c)
+    torch._foreach_add_(variables, c, alpha=-_f32(float(lr)))
+    torch._foreach_mul_(ms, beta_2)
+    torch._foreach_add_(ms, grads, alpha=1.0 - beta_2)
+
+
+@torch.no_grad()
+def lamb_update(variables, grads, ms, vs, lr, beta_1, beta_2, epsilon, step):
+    """Keras LAMB: an Adam direction scaled per tensor by ||w|| / ||update|| (1 if either is 0)."""
+    bc1 = _f32(1.0 - _f32(_f32(beta_1) ** step))
+    bc2 = _f32(1.0 - _f32(_f32(beta_2) ** step))
+    torch._foreach_mul_(ms, beta_1)
+    torch._foreach_add_(ms, grads, alpha=1.0 - beta_1)
+    torch._foreach_mul_(vs, beta_2)
+    torch._foreach_addcmul_(vs, grads, grads, value=1.0 - beta_2)
+    denom = torch._foreach_div(vs, bc2)
+    torch._foreach_sqrt_(denom)
+    torch._foreach_add_(denom, epsilon)
+    updates = torch._foreach_div(ms, bc1)
+    torch._foreach_div_(updates, denom)
+    w_norm = torch.stack(torch._foreach_norm(variables))
+    g_norm = torch.stack(torch._foreach_norm(updates))
+    ratio = torch.where((w_norm > 0) & (g_norm > 0), w_norm / g_norm, torch.ones_like(w_norm))
+    ratio = ratio * _f32(float(lr))
+    torch._foreach_mul_(updates, list(ratio.unbind()))
+    torch._foreach_sub_(variables, updates)
+
+
+@torch.no_grad()
+def all_finite(tensors) -> bool:
+    """True when no tensor holds an inf or a NaN (one device sync for the whole list)."""
+    peaks = torch._foreach_norm(tensors, float("inf"))
+    return bool(torch.stack(peaks).isfinite().all())
+
+
+@torch.no_grad()
 def ema_update(averages, variables, momentum) -> None:
     """``avg = momentum * avg + (1 - momentum) * var`` (Keras' EMA of model weights)."""
     torch._foreach_mul_(averages, momentum)

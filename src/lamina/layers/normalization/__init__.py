@@ -1,3 +1,5 @@
 """normalization layers."""
 
-__all__: list[str] = []
+from lamina.layers.normalization.batch_normalization import BatchNormalization
+
+__all__: list[str] = ["BatchNormalization"]

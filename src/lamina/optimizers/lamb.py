@@ -1,0 +1,84 @@
+"""Lamb: Adam with a per-layer trust ratio (You et al., 2019)."""
+
+from __future__ import annotations
+
+from lamina.backend import train_step
+from lamina.optimizers.optimizer import Optimizer
+
+
+class Lamb(Optimizer):
+    """LAMB: the bias-corrected Adam direction ``u``, scaled per tensor by ``||w|| / ||u||``.
+
+    ``w -= lr * r * u`` with ``r = ||w|| / ||u||`` (1 when either norm is 0).
+
+    >>> opt = Lamb(learning_rate=1e-3)
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            name=name,
+            **kwargs,
+        )
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"]
+        )
+
+    def _update(self, grads, variables, idx, learning_rate, step):
+        g = self._gather
+        train_step.lamb_update(
+            variables,
+            grads,
+            g(self._momentums, idx),
+            g(self._velocities, idx),
+            learning_rate,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            step,
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+            }
+        )
+        return config
