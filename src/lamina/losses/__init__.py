@@ -21,27 +21,94 @@ from lamina.losses.probabilistic import (
     sparse_categorical_crossentropy,
 )
 from lamina.losses.regression import (
+    CosineSimilarity,
+    Huber,
+    LogCosh,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    cosine_similarity,
+    huber,
+    log_cosh,
     mean_absolute_error,
+    mean_absolute_percentage_error,
     mean_squared_error,
+    mean_squared_logarithmic_error,
 )
+from lamina.losses.ctc import CTC, ctc
+from lamina.losses.divergence import KLDivergence, Poisson, kl_divergence, poisson
+from lamina.losses.focal import (
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
+)
+from lamina.losses.hinge import (
+    CategoricalHinge,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from lamina.losses.segmentation import Dice, Tversky, dice, tversky
+from lamina.losses.similarity import Circle, circle
 from lamina.losses.wrapper import LossFunctionWrapper, deserialize_function, serialize_function
 from lamina.utils import registry
 
 ALL_OBJECTS = (
     Loss,
     LossFunctionWrapper,
+    # probabilistic
+    KLDivergence,
+    Poisson,
     BinaryCrossentropy,
+    BinaryFocalCrossentropy,
     CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
     SparseCategoricalCrossentropy,
+    # regression
     MeanSquaredError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    CosineSimilarity,
+    LogCosh,
+    Huber,
+    # hinge
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    # segmentation, similarity, sequence
+    Dice,
+    Tversky,
+    Circle,
+    CTC,
+    # functions
+    kl_divergence,
+    poisson,
     binary_crossentropy,
+    binary_focal_crossentropy,
     categorical_crossentropy,
+    categorical_focal_crossentropy,
     sparse_categorical_crossentropy,
     mean_squared_error,
     mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    cosine_similarity,
+    log_cosh,
+    huber,
+    hinge,
+    squared_hinge,
+    categorical_hinge,
+    dice,
+    tversky,
+    circle,
+    ctc,
 )
 ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}
 # Keras' short names resolve to the functions, not the classes
@@ -53,7 +120,18 @@ ALL_OBJECTS_DICT.update(
         "MAE": mean_absolute_error,
         "mse": mean_squared_error,
         "MSE": mean_squared_error,
+        "kld": kl_divergence,
+        "KLD": kl_divergence,
+        "mape": mean_absolute_percentage_error,
+        "MAPE": mean_absolute_percentage_error,
+        "msle": mean_squared_logarithmic_error,
+        "MSLE": mean_squared_logarithmic_error,
     }
+)
+# exported by keras.losses but, as in Keras, not resolvable by name
+EXTRA_OBJECTS = (
+    CategoricalGeneralizedCrossEntropy,
+    categorical_generalized_cross_entropy,
 )
 
 
@@ -167,22 +245,56 @@ __all__ = [
     "ALL_OBJECTS",
     "ALL_OBJECTS_DICT",
     "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CTC",
     "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
+    "CategoricalHinge",
+    "Circle",
+    "CosineSimilarity",
+    "Dice",
+    "Hinge",
+    "Huber",
+    "KLDivergence",
+    "LogCosh",
     "Loss",
     "LossFunctionWrapper",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
     "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "Poisson",
     "SparseCategoricalCrossentropy",
+    "SquaredHinge",
+    "Tversky",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
+    "categorical_hinge",
+    "circle",
+    "cosine_similarity",
+    "ctc",
     "deserialize",
+    "dice",
     "get",
+    "hinge",
+    "huber",
     "is_binary_or_sparse_categorical",
+    "kl_divergence",
+    "log_cosh",
     "mean_absolute_error",
+    "mean_absolute_percentage_error",
     "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "poisson",
     "reduce_weighted_values",
     "resolve_loss",
     "serialize",
     "sparse_categorical_crossentropy",
+    "squared_hinge",
     "squeeze_or_expand_to_same_rank",
+    "tversky",
 ]

@@ -34,7 +34,7 @@ def hinge(y_true, y_pred):
     """
     y_true, y_pred = _prepare(y_true, y_pred)
     y_true = convert_binary_labels_to_hinge(y_true)
-    return ops.mean(ops.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
+    return ops.mean(ops.clip(1.0 - y_true * y_pred, 0.0, None), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
@@ -45,7 +45,7 @@ def squared_hinge(y_true, y_pred):
     """
     y_true, y_pred = _prepare(y_true, y_pred)
     y_true = convert_binary_labels_to_hinge(y_true)
-    return ops.mean(ops.square(ops.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
+    return ops.mean(ops.square(ops.clip(1.0 - y_true * y_pred, 0.0, None)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
@@ -57,7 +57,7 @@ def categorical_hinge(y_true, y_pred):
     y_true, y_pred = _prepare(y_true, y_pred)
     pos = ops.sum(y_true * y_pred, axis=-1)
     neg = ops.max((1.0 - y_true) * y_pred, axis=-1)
-    return ops.maximum(neg - pos + 1.0, 0.0)
+    return ops.clip(neg - pos + 1.0, 0.0, None)
 
 
 class Hinge(LossFunctionWrapper):

@@ -79,7 +79,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     tensor([25.])
     """
     y_true, y_pred = _prepare(y_true, y_pred)
-    diff = ops.abs((y_true - y_pred) / ops.maximum(ops.abs(y_true), config.epsilon()))
+    diff = ops.abs((y_true - y_pred) / ops.clip(ops.abs(y_true), config.epsilon(), None))
     return 100.0 * ops.mean(diff, axis=-1)
 
 
@@ -91,15 +91,15 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     """
     y_true, y_pred = _prepare(y_true, y_pred)
     eps = config.epsilon()
-    first_log = ops.log(ops.maximum(y_pred, eps) + 1.0)
-    second_log = ops.log(ops.maximum(y_true, eps) + 1.0)
+    first_log = ops.log(ops.clip(y_pred, eps, None) + 1.0)
+    second_log = ops.log(ops.clip(y_true, eps, None) + 1.0)
     return ops.mean(ops.square(first_log - second_log), axis=-1)
 
 
 def l2_normalize(x, axis=-1):
     """``x / ||x||`` along ``axis`` as Keras computes it: ``x * min(rsqrt(sum(x^2)), 1/eps)``."""
     inv_norm = ops.rsqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
-    return x * ops.minimum(inv_norm, 1.0 / config.epsilon())
+    return x * ops.clip(inv_norm, None, 1.0 / config.epsilon())
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):

@@ -40,6 +40,15 @@ def _is_none(x):
     return x is None
 
 
+def _remove_by_identity(items, item):
+    # list.remove compares with ==, which on tensors compares values: a learning rate of 0.0
+    # would match the iteration counter.
+    for i, x in enumerate(items):
+        if x is item:
+            del items[i]
+            return
+
+
 class Optimizer:
     """Base class for optimizers (``keras.optimizers.Optimizer``).
 
@@ -220,7 +229,7 @@ class Optimizer:
             callable(learning_rate) and not core.is_tensor(learning_rate)
         ):
             if self._lr_variable is not None:
-                self._variables.remove(self._lr_variable)
+                _remove_by_identity(self._variables, self._lr_variable)
                 self._lr_variable = None
             self._learning_rate = learning_rate
             return
@@ -245,7 +254,7 @@ class Optimizer:
                 float(learning_rate), "float32", "learning_rate"
             )
             # Keep Keras' order: iterations, learning_rate, then the slots.
-            self._variables.remove(self._lr_variable)
+            _remove_by_identity(self._variables, self._lr_variable)
             self._variables.insert(1, self._lr_variable)
         else:
             self._lr_variable.assign(float(learning_rate))

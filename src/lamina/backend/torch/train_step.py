@@ -275,18 +275,15 @@ def ftrl_update(
     else:
         grad_to_use = grads
     new_accum = torch._foreach_addcmul(accumulators, grads, grads)
-    if lr_power == -0.5:
-        new_pow = torch._foreach_sqrt(new_accum)
-        old_pow = torch._foreach_sqrt(accumulators)
-    else:
-        new_pow = torch._foreach_pow(new_accum, -lr_power)
-        old_pow = torch._foreach_pow(accumulators, -lr_power)
+    new_pow = torch._foreach_pow(new_accum, -lr_power)
+    old_pow = torch._foreach_pow(accumulators, -lr_power)
     # linear += grad_to_use - (new_pow - old_pow) / lr * var
-    torch._foreach_add_(linears, grad_to_use)
     sigma = torch._foreach_sub(new_pow, old_pow)
     torch._foreach_div_(sigma, lr)
     torch._foreach_mul_(sigma, variables)
-    torch._foreach_sub_(linears, sigma)
+    torch._foreach_neg_(sigma)
+    torch._foreach_add_(sigma, grad_to_use)
+    torch._foreach_add_(linears, sigma)
     # var = (clip(linear, -l1, l1) - linear) / (new_pow / lr + 2*l2)
     quadratic = torch._foreach_div(new_pow, lr)
     torch._foreach_add_(quadratic, 2.0 * l2)

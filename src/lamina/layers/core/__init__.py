@@ -4,3 +4,8 @@ from lamina.layers.core.identity import Identity
 from lamina.layers.core.lambda_layer import Lambda
 
 __all__ = ["Activation", "Dense", "Identity", "Lambda"]
+
+from lamina.layers.core.embedding import Embedding  # noqa: E402
+from lamina.layers.core.masking import Masking  # noqa: E402
+
+__all__ += ["Embedding", "Masking"]

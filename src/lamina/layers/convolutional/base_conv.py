@@ -1,0 +1,180 @@
+"""The shared part of every convolution layer: arguments, bias, activation, config."""
+
+from __future__ import annotations
+
+from lamina import activations, config, constraints, initializers, regularizers
+from lamina.backend import conv as kernels
+from lamina.layers.convolutional import arguments as args
+from lamina.layers.input_spec import InputSpec
+from lamina.layers.layer import Layer
+
+
+class ConvBase(Layer):
+    """Arguments every convolution takes; subclasses add their kernels in ``build``."""
+
+    rank = 2
+    _allow_causal = False
+    _check_strides_with_dilation = True
+
+    def __init__(self, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, bias_initializer="zeros",
+                 bias_regularizer=None, activity_regularizer=None, bias_constraint=None,
+                 lora_rank=None, lora_alpha=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        owner = type(self).__name__
+        if lora_rank:
+            raise NotImplementedError(f"{owner}: LoRA (`lora_rank`) is not supported yet")
+        n = self.rank
+        self.kernel_size = args.standardize_tuple(kernel_size, n, "kernel_size", owner)
+        self.strides = args.standardize_tuple(strides, n, "strides", owner)
+        self.dilation_rate = args.standardize_tuple(dilation_rate, n, "dilation_rate", owner)
+        self.padding = args.standardize_padding(padding, owner, self._allow_causal)
+        self.data_format = config.standardize_data_format(data_format)
+        self.activation = activations.get(activation)
+        self._linear = self.activation is activations.linear
+        self.use_bias = bool(use_bias)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=n + 2)
+        if (self._check_strides_with_dilation and max(self.strides) > 1
+                and max(self.dilation_rate) > 1):
+            raise ValueError(
+                f"{owner}: `strides > 1` cannot be combined with `dilation_rate > 1`; received "
+                f"strides={self.strides} and dilation_rate={self.dilation_rate}"
+            )
+
+    def _channels(self, input_shape):
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        if len(input_shape) != self.rank + 2:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) expects inputs of rank "
+                f"{self.rank + 2} (batch, {self.rank} spatial axes, channels); received input "
+                f"shape {tuple(input_shape)}"
+            )
+        if channels is None:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) needs the channel dimension of "
+                f"its input to be known ({self.data_format}); received {tuple(input_shape)}"
+            )
+        axis = -1 if self.data_format == "channels_last" else 1
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
+        return int(channels)
+
+    def _add_bias(self, size):
+        if not self.use_bias:
+            self.bias = None
+            return
+        self.bias = self.add_weight(
+            shape=(size,), initializer=self.bias_initializer, name="bias",
+            regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+        )
+
+    def _activate(self, x):
+        return x if self._linear else self.activation(x)
+
+    def _output_shape(self, input_shape, channels_out):
+        dims, _ = args.spatial(input_shape, self.data_format)
+        out = []
+        for n, k, s, d in zip(dims, self.kernel_size, self.strides, self.dilation_rate):
+            size = args.conv_output_length(n, k, s, self.padding, d)
+            if size is not None and size <= 0:
+                raise ValueError(
+                    f"Layer '{self.name}' ({type(self).__name__}): the output would have size "
+                    f"{size} <= 0 for input shape {tuple(input_shape)} with kernel_size="
+                    f"{self.kernel_size}, strides={self.strides}, dilation_rate="
+                    f"{self.dilation_rate}, padding='{self.padding}'. Use a smaller kernel or "
+                    "padding='same'."
+                )
+            out.append(size)
+        return args.assemble(input_shape[0], out, channels_out, self.data_format)
+
+    def _base_config(self):
+        cfg = super().get_config()
+        cfg.pop("activity_regularizer", None)
+        return cfg
+
+    def _tail_config(self):
+        return {
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+        }
+
+
+class BaseConv(ConvBase):
+    """Conv1D/2D/3D: kernel ``(*kernel_size, in // groups, filters)``, optional bias."""
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation,
+                         use_bias, bias_initializer, bias_regularizer, activity_regularizer,
+                         bias_constraint, **kwargs)
+        owner = type(self).__name__
+        if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) <= 0:
+            raise ValueError(f"{owner}: `filters` must be a positive integer; received "
+                             f"filters={filters!r}")
+        if isinstance(groups, bool) or not hasattr(groups, "__index__") or int(groups) <= 0:
+            raise ValueError(f"{owner}: `groups` must be a positive integer; received "
+                             f"groups={groups!r}")
+        self.filters = int(filters)
+        self.groups = int(groups)
+        if self.filters % self.groups:
+            raise ValueError(f"{owner}: `filters` ({self.filters}) must be divisible by `groups` "
+                             f"({self.groups})")
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+
+    def build(self, input_shape):
+        channels = self._channels(input_shape)
+        if channels % self.groups:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}): the input has {channels} "
+                f"channels, which is not divisible by groups={self.groups} (input shape "
+                f"{tuple(input_shape)})"
+            )
+        self._output_shape(input_shape, self.filters)
+        self.kernel = self.add_weight(
+            shape=self.kernel_size + (channels // self.groups, self.filters),
+            initializer=self.kernel_initializer, name="kernel",
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+        )
+        self._add_bias(self.filters)
+        self.built = True
+
+    def call(self, inputs):
+        padding = self.padding
+        if padding == "causal":
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            inputs = kernels.pad_spatial(inputs, ((left, 0),), self.data_format)
+            padding = "valid"
+        x = kernels.conv(inputs, self.kernel, self.strides, padding, self.data_format,
+                         self.dilation_rate, bias=self.bias)
+        return self._activate(x)
+
+    def compute_output_shape(self, input_shape):
+        return self._output_shape(input_shape, self.filters)
+
+    def get_config(self):
+        cfg = self._base_config()
+        cfg.update({
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            **self._tail_config(),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        return cfg

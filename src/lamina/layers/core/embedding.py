@@ -1,0 +1,135 @@
+"""Embedding: turn integer ids into dense vectors, rows of a trainable table."""
+
+from __future__ import annotations
+
+import warnings
+
+from lamina import constraints, initializers, ops, regularizers
+from lamina.backend import core as backend
+from lamina.backend import nn
+from lamina.layers.layer import Layer
+
+
+def _positive_int(value, what):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(
+            f"Embedding: `{what}` must be a positive integer, got {value!r} "
+            f"(of type {type(value).__name__})."
+        )
+    return value
+
+
+class Embedding(Layer):
+    """Rows of an ``(input_dim, output_dim)`` table picked by integer ids.
+
+    With ``mask_zero=True`` id 0 is padding: the output carries a mask (``ids != 0``) that
+    layers downstream which take ``mask`` receive.
+
+    >>> import lamina
+    >>> emb = lamina.layers.Embedding(10, 4)
+    >>> emb(lamina.ops.convert_to_tensor([[1, 2, 3]])).shape
+    (1, 3, 4)
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
+                 weights=None, lora_rank=None, lora_alpha=None, quantization_config=None,
+                 **kwargs):
+        self.input_dim = _positive_int(input_dim, "input_dim")
+        self.output_dim = _positive_int(output_dim, "output_dim")
+        if kwargs.pop("input_length", None) is not None:
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
+        if quantization_config is not None:
+            raise NotImplementedError("Embedding: quantization is not supported by lamina yet.")
+        activity_regularizer = kwargs.pop("activity_regularizer", None)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = mask_zero
+        self.supports_masking = bool(mask_zero)
+        self.autocast = False
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
+        self.quantization_config = None
+        if weights is not None:
+            self.build()
+            if not (isinstance(weights, list) and len(weights) == 1):
+                weights = [weights]
+            self.set_weights(weights)
+
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        self.embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
+            name="embeddings", regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, self.lora_alpha)
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
+                    b_initializer="zeros"):
+        """Freeze the table and learn a low-rank update ``(alpha / rank) * A @ B`` instead."""
+        if self.embeddings_constraint:
+            raise ValueError("Embedding: LoRA is incompatible with `embeddings_constraint`.")
+        if not self.built:
+            raise ValueError("Embedding: cannot enable LoRA on a layer that is not built yet.")
+        if self.lora_enabled:
+            raise ValueError("Embedding: LoRA is already enabled on this layer.")
+        self.lora_embeddings_a = self.add_weight(
+            name="lora_embeddings_a", shape=(self.input_dim, rank),
+            initializer=initializers.get(a_initializer), dtype="float32",
+            regularizer=self.embeddings_regularizer)
+        self.lora_embeddings_b = self.add_weight(
+            name="lora_embeddings_b", shape=(rank, self.output_dim),
+            initializer=initializers.get(b_initializer), dtype="float32",
+            regularizer=self.embeddings_regularizer)
+        self.embeddings.trainable = False
+        self.embeddings._lamina_keep_untrainable = True
+        self.lora_enabled = True
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
+    def _table(self):
+        if not self.lora_enabled:
+            return self.embeddings
+        delta = ops.matmul(self.lora_embeddings_a, self.lora_embeddings_b)
+        return self.embeddings + (self.lora_alpha / self.lora_rank) * delta
+
+    def call(self, inputs):
+        out = nn.embedding_lookup(self._table(), inputs)
+        if out.dtype != self._engine_compute_dtype:
+            out = backend.cast(out, self._compute_dtype)
+        if self.mask_zero:
+            # attached here: the mask comes from the ids, not from an incoming mask
+            out._keras_mask = ops.not_equal(inputs, 0)
+        return out
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return ops.not_equal(inputs, 0)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.output_dim)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update({
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+            "mask_zero": self.mask_zero,
+            "quantization_config": None,
+        })
+        if self.lora_rank:
+            cfg["lora_rank"] = self.lora_rank
+            cfg["lora_alpha"] = self.lora_alpha
+        return cfg
