@@ -25,6 +25,8 @@ CORE = {
     "gather_rows": "gather_rows(x, indices) -> rows of x (one batch of a shuffled data set)",
     "slice_rows": "slice_rows(x, start, stop) -> rows start:stop of x, a view where possible",
     "float_dtype_like": "True if the tensor has a floating dtype",
+    "is_engine_dataset": "True for the engine's map-style dataset type (torch Dataset)",
+    "engine_batches": "engine_batches(dataset, batch_size, shuffle) -> an iterable of batches",
     "autocast": "autocast(dtype) -> context in which matmuls/convs run in dtype (mixed precision)",
 }
 

@@ -18,6 +18,7 @@ import numpy as np
 from lamina import config
 from lamina.backend import core as backend
 from lamina.backend import random as backend_random
+from lamina.utils.py_dataset import iterate_batches
 
 
 def _flatten(x):
@@ -200,11 +201,13 @@ class GeneratorAdapter:
     def steps(self):
         if self._steps is not None:
             return self._steps
-        if self.is_sequence:
+        if self.is_sequence or hasattr(self.data, "__len__"):
             return len(self.data)
         return None
 
     def _convert(self, batch):
+        if isinstance(batch, list) and 1 < len(batch) <= 3:
+            batch = tuple(batch)  # torch's DataLoader collates (x, y) samples into [x, y]
         if not isinstance(batch, tuple):
             batch = (batch,)
         x = batch[0]
@@ -221,11 +224,14 @@ class GeneratorAdapter:
 
     def epoch(self):
         if self.is_sequence:
-            order = np.random.permutation(len(self.data)) if self.shuffle else range(len(self.data))
-            for i, index in enumerate(order):
-                if self._steps is not None and i >= self._steps:
-                    break
-                yield self._convert(self.data[int(index)])
+            if hasattr(self.data, "on_epoch_begin"):
+                self.data.on_epoch_begin()
+            n = len(self.data)
+            order = np.random.permutation(n) if self.shuffle else np.arange(n)
+            if self._steps is not None:
+                order = order[: self._steps]
+            for batch in iterate_batches(self.data, [int(i) for i in order]):
+                yield self._convert(batch)
             if hasattr(self.data, "on_epoch_end"):
                 self.data.on_epoch_end()
             return
@@ -267,6 +273,8 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
             "When `x` is a generator or a Sequence it must yield (x, y) batches itself; "
             "do not pass `y` separately."
         )
+    if backend.is_engine_dataset(x):
+        return GeneratorAdapter(backend.engine_batches(x, batch_size or 32, shuffle), steps=steps)
     if hasattr(x, "__next__") or hasattr(x, "__iter__") or hasattr(x, "__getitem__"):
         return GeneratorAdapter(x, steps=steps, shuffle=shuffle)
     raise ValueError(

@@ -3,6 +3,7 @@
 from lamina.utils.file_utils import get_file
 from lamina.utils.numerical import normalize, to_categorical
 from lamina.utils.progbar import Progbar
+from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.registry import (
     CustomObjectScope,
     custom_object_scope,
@@ -20,7 +21,7 @@ def set_random_seed(seed: int) -> None:
 
 
 __all__ = [
-    "CustomObjectScope", "Progbar", "custom_object_scope", "get_file", "get_registered_name",
+    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
     "get_registered_object", "normalize", "register_keras_serializable", "set_random_seed",
     "to_categorical",
 ]

@@ -312,3 +312,17 @@ def float_dtype_like(x) -> bool:
 def autocast(dtype):
     """Inside the block, matmuls and convolutions run in ``dtype`` (mixed precision)."""
     return torch.autocast(device_type=DEVICE.type, dtype=to_engine_dtype(dtype))
+
+
+def is_engine_dataset(x) -> bool:
+    """True for a map-style ``torch.utils.data.Dataset`` (samples by index, not batches)."""
+    from torch.utils.data import DataLoader, Dataset, IterableDataset
+
+    return isinstance(x, Dataset) and not isinstance(x, (IterableDataset, DataLoader))
+
+
+def engine_batches(dataset, batch_size: int, shuffle: bool):
+    """A ``DataLoader`` that batches a map-style dataset."""
+    from torch.utils.data import DataLoader
+
+    return DataLoader(dataset, batch_size=batch_size, shuffle=bool(shuffle))

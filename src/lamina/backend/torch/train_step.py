@@ -274,9 +274,15 @@ def ftrl_update(
         grad_to_use = torch._foreach_add(grads, variables, alpha=2.0 * l2_shrinkage)
     else:
         grad_to_use = grads
-    new_accum = torch._foreach_addcmul(accumulators, grads, grads)
-    new_pow = torch._foreach_pow(new_accum, -lr_power)
-    old_pow = torch._foreach_pow(accumulators, -lr_power)
+    # Unfused, as Keras computes it: the linear term subtracts two nearby powers, so one
+    # rounding of difference here shows up ~1e-5 relative there.
+    new_accum = torch._foreach_mul(grads, grads)
+    torch._foreach_add_(new_accum, accumulators)
+    # pow with a tensor exponent (Keras' ops.power): a float 0.5 would become sqrt, 1 ulp off.
+    exponent = torch.tensor(-lr_power, dtype=variables[0].dtype, device=variables[0].device)
+    exponents = [exponent.expand_as(a) for a in accumulators]
+    new_pow = torch._foreach_pow(new_accum, exponents)
+    old_pow = torch._foreach_pow(accumulators, exponents)
     # linear += grad_to_use - (new_pow - old_pow) / lr * var
     sigma = torch._foreach_sub(new_pow, old_pow)
     torch._foreach_div_(sigma, lr)

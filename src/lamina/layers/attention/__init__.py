@@ -1,3 +1,7 @@
-"""attention layers."""
+"""Attention layers: MultiHeadAttention, Attention (dot-product), AdditiveAttention."""
 
-__all__: list[str] = []
+from lamina.layers.attention.additive_attention import AdditiveAttention
+from lamina.layers.attention.attention import Attention
+from lamina.layers.attention.multi_head_attention import MultiHeadAttention
+
+__all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]

@@ -1,0 +1,21 @@
+"""AveragePooling2D: mean over windows of a 2-D input."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling2D(BasePooling):
+    """The mean of each ``pool_size`` window, moved ``strides`` (default ``pool_size``) cells.
+
+    >>> import lamina
+    >>> tuple(lamina.layers.AveragePooling2D((2, 2))(lamina.ops.ones((2, 4, 4, 3))).shape)
+    (2, 2, 2, 3)
+    """
+
+    rank = 2
+    mode = "average"
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)

@@ -1,0 +1,17 @@
+"""GlobalMaxPooling2D: the maximum over every spatial position."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    """The maximum over all spatial axes, per channel.
+
+    >>> import lamina
+    >>> tuple(lamina.layers.GlobalMaxPooling2D()(lamina.ops.ones((2, 4, 4, 3))).shape)
+    (2, 3)
+    """
+
+    rank = 2
+    mode = "max"
