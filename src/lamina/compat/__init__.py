@@ -1,7 +1,8 @@
 """Keras 2 spellings, as thin aliases over the modern API (DESIGN rule 12).
 
 Importing this package registers the keyword translations (``fit(nb_epoch=)``) with the
-trainer; ``keras_alias`` serves ``import keras`` from lamina for ``lamina run``.
+trainer and adds the Keras 2 generator methods to Model; ``keras_alias`` serves
+``import keras`` from lamina for ``lamina run``.
 """
 
 import warnings
@@ -21,3 +22,37 @@ def _translate_fit_kwargs(kwargs):
 
 
 _trainer.LEGACY_KWARGS["fit"] = _translate_fit_kwargs
+
+# Keras 2 generator methods: fit/evaluate/predict take generators themselves now.
+_GENERATOR_ONLY = ("workers", "use_multiprocessing", "max_queue_size")
+
+
+def _drop_worker_args(kwargs):
+    return {k: v for k, v in kwargs.items() if k not in _GENERATOR_ONLY}
+
+
+def fit_generator(self, generator, steps_per_epoch=None, epochs=1, **kwargs):
+    """Keras 2's ``fit_generator``: now ``fit(generator, ...)``."""
+    warnings.warn("fit_generator is deprecated: call fit(generator, ...)", DeprecationWarning,
+                  stacklevel=2)
+    return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                    **_drop_worker_args(kwargs))
+
+
+def evaluate_generator(self, generator, steps=None, **kwargs):
+    """Keras 2's ``evaluate_generator``: now ``evaluate(generator, ...)``."""
+    warnings.warn("evaluate_generator is deprecated: call evaluate(generator, ...)",
+                  DeprecationWarning, stacklevel=2)
+    return self.evaluate(generator, steps=steps, **_drop_worker_args(kwargs))
+
+
+def predict_generator(self, generator, steps=None, **kwargs):
+    """Keras 2's ``predict_generator``: now ``predict(generator, ...)``."""
+    warnings.warn("predict_generator is deprecated: call predict(generator, ...)",
+                  DeprecationWarning, stacklevel=2)
+    return self.predict(generator, steps=steps, **_drop_worker_args(kwargs))
+
+
+_trainer.Trainer.fit_generator = fit_generator
+_trainer.Trainer.evaluate_generator = evaluate_generator
+_trainer.Trainer.predict_generator = predict_generator

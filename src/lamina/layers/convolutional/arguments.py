@@ -67,3 +67,24 @@ def assemble(batch, spatial_dims, channels, data_format):
     if data_format == "channels_last":
         return (batch,) + tuple(spatial_dims) + (channels,)
     return (batch, channels) + tuple(spatial_dims)
+
+
+def standardize_pairs(value, n: int, name: str, owner: str):
+    """Keras' padding/cropping spellings -> n (before, after) pairs of non-negative ints.
+
+    ``int`` (all sides), ``n`` ints (symmetric per axis) or ``n`` pairs.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{owner}: `{name}` must be an int or a tuple; received {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"{owner}: `{name}` cannot be negative; received {name}={value}")
+        return ((value, value),) * n
+    if not hasattr(value, "__len__") or len(value) != n:
+        raise ValueError(
+            f"{owner}: `{name}` must be an int, a tuple of {n} ints, or a tuple of {n} "
+            f"(before, after) pairs; received {name}={value!r}"
+        )
+    ordinals = ["1st", "2nd", "3rd"]
+    return tuple(standardize_tuple(v, 2, f"{ordinals[i]} entry of {name}", owner, allow_zero=True)
+                 for i, v in enumerate(value))
