@@ -227,3 +227,12 @@ def test_progress_bar_output_when_not_a_terminal(capsys):
     assert "Epoch 1/2" in out and "Epoch 2/2" in out
     assert "2/2" in out and "loss:" in out and "mae:" in out
     assert "\r" not in out
+
+
+def test_metrics_names_pair_with_evaluate_values():
+    x, y = _data()
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae", "acc"])
+    values = model.evaluate(x, y, verbose=0)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert dict(zip(model.metrics_names, values)) == logs

@@ -17,16 +17,17 @@ import sys
 MODULE_MAP = {
     "keras": "lamina",
     "keras.utils.np_utils": "lamina.compat.np_utils",
-    "keras.layers.core": "lamina.layers",
-    "keras.layers.convolutional": "lamina.layers",
-    "keras.layers.pooling": "lamina.layers",
-    "keras.layers.merge": "lamina.layers",
-    "keras.layers.normalization": "lamina.layers",
-    "keras.layers.embeddings": "lamina.layers",
-    "keras.layers.recurrent": "lamina.layers",
-    "keras.layers.advanced_activations": "lamina.layers",
-    "keras.layers.noise": "lamina.layers",
 }
+# Keras 2 layer modules: all served by one module that has every lamina.layers name plus the
+# few Keras 2 names Keras 3 dropped (ThresholdedReLU, CuDNNLSTM, ...).
+MODULE_MAP.update({
+    f"keras.layers.{name}": "lamina.compat.layers"
+    for name in (
+        "core", "convolutional", "pooling", "merge", "normalization", "embeddings", "recurrent",
+        "advanced_activations", "noise", "wrappers", "local", "cudnn_recurrent",
+        "convolutional_recurrent", "dense_attention", "multi_head_attention", "einsum_dense",
+    )
+})
 
 
 def target_of(fullname: str) -> str | None:

@@ -115,9 +115,6 @@ class FBetaScore(Metric):
             return ops.mean(f_score)
         return f_score
 
-    def reset_state(self):
-        super().reset_state()
-
     def get_config(self) -> dict:
         return {
             **super().get_config(),

@@ -42,8 +42,7 @@ def _per_output(spec, names, what):
                 f"compile: the model has {n} outputs {names}, but {what} is a list of {len(spec)}."
             )
         return list(spec)
-    return [spec] * n if n > 1 and what == "loss" else [spec] + [None] * (n - 1) \
-        if what != "loss" else [spec]
+    return [spec] * n
 
 
 class CompileLoss:

@@ -166,7 +166,13 @@ class Trainer:
 
     @property
     def metrics_names(self):
-        return [getattr(m, "_lamina_log_name", m.name) for m in self.metrics]
+        """Names in the order of ``evaluate()``'s list, so ``zip(names, values)`` pairs up
+        (as in Keras 2; Keras 3 returns ``['loss', 'compile_metrics']`` here)."""
+        names = [getattr(m, "_lamina_log_name", m.name) for m in self.metrics]
+        first = ["loss"]
+        if self._compile_loss is not None and self._compile_loss.built:
+            first += [m.name for m in self._compile_loss.metrics]
+        return [n for n in first if n in names] + sorted(n for n in names if n not in first)
 
     def _ordered_values(self, logs):
         """Keras' order for evaluate()'s list: the losses, then the other names sorted."""

@@ -163,18 +163,29 @@ def simple_rnn_params(kernel, recurrent_kernel, bias):
 # -- fused kernels ----------------------------------------------------------------------------
 
 
-def _run(fn, inputs, hx, params, has_bias, lengths, go_backwards):
-    """Run one fused torch RNN ``fn``; returns (outputs (batch, time, units), final hx)."""
-    if go_backwards:
-        inputs = torch.flip(inputs, (1,))
+def _run(fn, inputs, hx, params, has_bias, lengths, go_backwards, zero_output_for_mask=False):
+    """Run one fused torch RNN ``fn``; returns (outputs (batch, time, units), final hx).
+
+    ``lengths`` (right-padded masks) runs packed sequences, so padding never reaches the
+    state, and the outputs are laid out as Keras' masked loop lays them out: a masked step
+    repeats the previous output (zeros before the first real step, or always zeros with
+    ``zero_output_for_mask``); with ``go_backwards`` the padding comes first.
+    """
     if lengths is None:
+        if go_backwards:
+            inputs = torch.flip(inputs, (1,))
         out = fn(inputs, hx, params, has_bias, 1, 0.0, False, False, True)
         return out[0], out[1:]
-    # right-padded sequences: packed, so padding never reaches the state
+    device, steps = inputs.device, inputs.shape[1]
+    lengths = lengths.to(device)
+    t = torch.arange(steps, device=device).unsqueeze(0)
+    if go_backwards:  # each sequence's real steps, reversed, at the front
+        src = (lengths.unsqueeze(1) - 1 - t).clamp_min(0)
+        inputs = inputs.gather(1, src.unsqueeze(-1).expand(-1, -1, inputs.shape[-1]))
     lengths_cpu = lengths.to("cpu", torch.int64)
     order = torch.argsort(lengths_cpu, descending=True, stable=True)
     restore = torch.argsort(order)
-    order_d, restore_d = order.to(inputs.device), restore.to(inputs.device)
+    order_d, restore_d = order.to(device), restore.to(device)
     packed = torch.nn.utils.rnn.pack_padded_sequence(
         inputs.index_select(0, order_d), lengths_cpu[order], batch_first=True)
     hx = tuple(h.index_select(1, order_d) for h in hx) if isinstance(hx, tuple) \
@@ -182,44 +193,52 @@ def _run(fn, inputs, hx, params, has_bias, lengths, go_backwards):
     out = fn(packed.data, packed.batch_sizes, hx, params, has_bias, 1, 0.0, False, False)
     padded, _ = torch.nn.utils.rnn.pad_packed_sequence(
         torch.nn.utils.rnn.PackedSequence(out[0], packed.batch_sizes), batch_first=True,
-        total_length=inputs.shape[1])
+        total_length=steps)
     padded = padded.index_select(0, restore_d)
     finals = tuple(h.index_select(1, restore_d) for h in out[1:])
-    # Keras: a masked step repeats the previous output
-    idx = torch.minimum(torch.arange(inputs.shape[1], device=inputs.device).unsqueeze(0),
-                        (lengths.to(inputs.device) - 1).unsqueeze(1))
+    lens = lengths.unsqueeze(1)
+    if go_backwards:
+        pad = steps - lens  # Keras' first `pad` steps are masked, before any output
+        idx = (t - pad).clamp_min(0)
+        keep = t >= pad
+    else:
+        idx = torch.minimum(t, lens - 1)
+        keep = t < lens if zero_output_for_mask else None
     padded = padded.gather(1, idx.unsqueeze(-1).expand(-1, -1, padded.shape[-1]))
+    if keep is not None:
+        padded = padded * keep.unsqueeze(-1).to(padded.dtype)
     return padded, finals
 
 
 def lstm(inputs, h0, c0, kernel, recurrent_kernel, bias=None, go_backwards=False,
-         lengths=None, cache=None):
+         lengths=None, cache=None, zero_output_for_mask=False):
     """Keras LSTM (tanh, sigmoid) on torch.lstm: returns (outputs, h, c)."""
     params = _cached(cache, (kernel, recurrent_kernel, bias),
                      lambda: lstm_params(kernel, recurrent_kernel, bias))
     outputs, (h, c) = _run(torch.lstm, inputs, (h0.unsqueeze(0), c0.unsqueeze(0)), params,
-                           bias is not None, lengths, go_backwards)
+                           bias is not None, lengths, go_backwards,
+                           zero_output_for_mask)
     return outputs, h.squeeze(0), c.squeeze(0)
 
 
 def gru(inputs, h0, kernel, recurrent_kernel, bias=None, go_backwards=False, lengths=None,
-        cache=None):
+        cache=None, zero_output_for_mask=False):
     """Keras GRU (tanh, sigmoid, reset_after=True) on torch.gru: returns (outputs, h)."""
     params = _cached(cache, (kernel, recurrent_kernel, bias),
                      lambda: gru_params(kernel, recurrent_kernel, bias))
     outputs, (h,) = _run(torch.gru, inputs, h0.unsqueeze(0), params, bias is not None,
-                         lengths, go_backwards)
+                         lengths, go_backwards, zero_output_for_mask)
     return outputs, h.squeeze(0)
 
 
 def simple_rnn(inputs, h0, kernel, recurrent_kernel, bias=None, activation="tanh",
-               go_backwards=False, lengths=None, cache=None):
+               go_backwards=False, lengths=None, cache=None, zero_output_for_mask=False):
     """Keras SimpleRNN (tanh or relu) on torch.rnn_tanh/rnn_relu: returns (outputs, h)."""
     params = _cached(cache, (kernel, recurrent_kernel, bias),
                      lambda: simple_rnn_params(kernel, recurrent_kernel, bias))
     fn = torch.rnn_tanh if activation == "tanh" else torch.rnn_relu
     outputs, (h,) = _run(fn, inputs, h0.unsqueeze(0), params, bias is not None, lengths,
-                         go_backwards)
+                         go_backwards, zero_output_for_mask)
     return outputs, h.squeeze(0)
 
 

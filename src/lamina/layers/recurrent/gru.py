@@ -196,7 +196,7 @@ class GRU(RNN):
     def inner_loop(self, sequences, initial_state, mask, training=False):
         if self._fusable():
             lengths = None
-            if mask is not None and not self.go_backwards:
+            if mask is not None:
                 lengths = backend_rnn.right_padded_lengths(mask)
             if mask is None or lengths is not None:
                 cell = self.cell
@@ -208,7 +208,8 @@ class GRU(RNN):
                     h0 = h0[0]
                 outputs, h = backend_rnn.gru(
                     sequences, h0, cell.kernel, cell.recurrent_kernel, cell.bias,
-                    go_backwards=self.go_backwards, lengths=lengths, cache=self._fused_cache)
+                    go_backwards=self.go_backwards, lengths=lengths, cache=self._fused_cache,
+                    zero_output_for_mask=self.zero_output_for_mask)
                 last = outputs[:, -1]
                 if not self.return_sequences:
                     outputs = ops.expand_dims(last, 1)

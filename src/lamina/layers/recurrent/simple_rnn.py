@@ -136,7 +136,7 @@ class SimpleRNN(RNN):
         act = self._fused_activation()
         if act is not None:
             lengths = None
-            if mask is not None and not self.go_backwards:
+            if mask is not None:
                 lengths = backend_rnn.right_padded_lengths(mask)
             if mask is None or lengths is not None:
                 cell = self.cell
@@ -149,7 +149,8 @@ class SimpleRNN(RNN):
                 outputs, h = backend_rnn.simple_rnn(
                     sequences, h0, cell.kernel, cell.recurrent_kernel, cell.bias,
                     activation=act, go_backwards=self.go_backwards, lengths=lengths,
-                    cache=self._fused_cache)
+                    cache=self._fused_cache,
+                    zero_output_for_mask=self.zero_output_for_mask)
                 last = outputs[:, -1]
                 if not self.return_sequences:
                     outputs = ops.expand_dims(last, 1)
