@@ -16,6 +16,9 @@ class TerminateOnNaN(Callback):
     >>> model.fit(x, y, callbacks=[TerminateOnNaN()])   # doctest: +SKIP
     """
 
+    # Only the loss is read: the other metrics stay unconverted on the device.
+    _accepts_raw_batch_logs = True
+
     def __init__(self, raise_error: bool = False):
         super().__init__()
         self.raise_error = raise_error

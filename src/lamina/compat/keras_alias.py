@@ -82,6 +82,7 @@ _FINDER = KerasAliasFinder()
 
 def install() -> None:
     """Make ``import keras`` import lamina in this process."""
+    importlib.import_module("lamina.compat.layers")  # old layer class names load from configs
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:

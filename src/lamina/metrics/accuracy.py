@@ -1,4 +1,5 @@
-"""Accuracy metrics: exact, binary (thresholded), categorical (one-hot) and sparse (integer).
+"""Accuracy metrics: exact, binary (thresholded), categorical (one-hot), sparse (integer), and
+top-k (the label among the k highest scores).
 
 The functions return 1.0 / 0.0 per sample; the classes average them over everything seen.
 
@@ -151,3 +152,107 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
     def get_config(self) -> dict:
         return {"name": self.name, "dtype": self.dtype}
+
+
+def in_top_k(targets, predictions, k):
+    """True where ``predictions[i, targets[i]]`` is among the ``k`` largest of row ``i``.
+
+    Ties with the k-th largest score count as in, as in Keras.
+
+    >>> in_top_k([1, 0], [[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]], k=2)
+    tensor([ True, False])
+    """
+    predictions = core.convert_to_tensor(predictions)
+    targets = ops.cast(core.convert_to_tensor(targets), "int64")
+    kth_largest = ops.sort(predictions, axis=-1)[..., -k : predictions.shape[-1] - k + 1]
+    target_score = ops.take_along_axis(predictions, ops.expand_dims(targets, -1), axis=-1)
+    return ops.squeeze(ops.greater_equal(target_score, kth_largest), -1)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the one-hot label's class is among the ``k`` highest predictions.
+
+    >>> top_k_categorical_accuracy([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], k=1)
+    tensor([0., 1.])
+    """
+    y_pred = core.convert_to_tensor(y_pred)
+    y_true = ops.argmax(core.convert_to_tensor(y_true, ops.dtype(y_pred)), axis=-1)
+    shape = tuple(y_true.shape)
+    if len(y_pred.shape) > 2:
+        y_pred = ops.reshape(y_pred, (-1, y_pred.shape[-1]))
+    if len(shape) > 1:
+        y_true = ops.reshape(y_true, (-1,))
+    matches = ops.cast(in_top_k(y_true, y_pred, k), config.floatx())
+    return ops.reshape(matches, shape) if len(shape) > 1 else matches
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """1.0 where the integer label is among the ``k`` highest predictions.
+
+    With ``from_sorted_ids=True``, ``y_pred`` already holds class ids, best first.
+
+    >>> sparse_top_k_categorical_accuracy([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], k=1)
+    tensor([0., 1.])
+    """
+    y_pred = core.convert_to_tensor(y_pred)
+    y_true = core.convert_to_tensor(y_true)
+    y_true = ops.cast(y_true, ops.dtype(y_pred) if from_sorted_ids else "int32")
+    shape = tuple(y_true.shape)
+    if len(y_pred.shape) > 2:
+        y_pred = ops.reshape(y_pred, (-1, y_pred.shape[-1]))
+    if len(shape) > 1:
+        y_true = ops.reshape(y_true, (-1,))
+    if from_sorted_ids:
+        matches = ops.any(ops.equal(ops.expand_dims(y_true, 1), y_pred[:, :k]), axis=1)
+    else:
+        matches = in_top_k(y_true, y_pred, k)
+    matches = ops.cast(matches, config.floatx())
+    return ops.reshape(matches, shape) if len(shape) > 1 else matches
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the one-hot label's class is among the ``k`` highest predictions.
+
+    >>> m = TopKCategoricalAccuracy(k=1)
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    """
+
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        super().__init__(fn=top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        self.k = k
+        self._direction = "up"
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "k": self.k}
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the integer label is among the ``k`` highest predictions.
+
+    >>> m = SparseTopKCategoricalAccuracy(k=1)
+    >>> m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    """
+
+    def __init__(
+        self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False
+    ):
+        super().__init__(
+            fn=sparse_top_k_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+            k=k,
+            from_sorted_ids=from_sorted_ids,
+        )
+        self.k = k
+        self.from_sorted_ids = from_sorted_ids
+        self._direction = "up"
+
+    def get_config(self) -> dict:
+        config = {"name": self.name, "dtype": self.dtype, "k": self.k}
+        if self.from_sorted_ids:
+            config["from_sorted_ids"] = True
+        return config

@@ -1,4 +1,4 @@
-"""Cross-entropy metrics: the running mean of the cross-entropy loss functions.
+"""Probabilistic metrics: running means of the cross-entropies, KL divergence and Poisson loss.
 
 >>> m = BinaryCrossentropy()
 >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
@@ -13,6 +13,7 @@ from lamina.losses.probabilistic import (
     categorical_crossentropy,
     sparse_categorical_crossentropy,
 )
+from lamina.losses.divergence import kl_divergence, poisson
 from lamina.metrics.reduction import MeanMetricWrapper
 
 
@@ -126,3 +127,35 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
             "ignore_class": self.ignore_class,
             "axis": self.axis,
         }
+
+
+class KLDivergence(MeanMetricWrapper):
+    """The mean Kullback-Leibler divergence over all samples seen.
+
+    >>> m = KLDivergence()
+    >>> m.update_state([[0.5, 0.5]], [[0.5, 0.5]])
+    >>> float(m.result())
+    0.0
+    """
+
+    def __init__(self, name="kl_divergence", dtype=None):
+        super().__init__(fn=kl_divergence, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class Poisson(MeanMetricWrapper):
+    """The mean Poisson loss over all samples seen.
+
+    >>> m = Poisson()
+    >>> m.update_state([[0.0]], [[2.0]])
+    >>> float(m.result())
+    2.0
+    """
+
+    def __init__(self, name="poisson", dtype=None):
+        super().__init__(fn=poisson, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}

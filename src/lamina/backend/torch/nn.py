@@ -317,3 +317,18 @@ def embedding_lookup(table, ids):
     if ids.dtype not in (torch.int32, torch.int64):
         ids = ids.to(torch.int32)
     return F.embedding(ids, table)
+
+
+# --- noise kernels (GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout) ----------
+
+
+def normal_like(x, mean=0.0, stddev=1.0, generator=None):
+    """Normal draws shaped like ``x`` (torch's global generator when ``generator`` is None)."""
+    return torch.empty_like(x).normal_(mean, stddev, generator=generator)
+
+
+def keep_mask(x, shape, rate, generator=None):
+    """A 0/1 tensor of ``shape`` (None entries take x's size), 1 with probability 1 - rate."""
+    shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(shape))
+    draws = torch.empty(shape, dtype=x.dtype, device=x.device).uniform_(generator=generator)
+    return (draws >= rate).to(x.dtype)

@@ -1,0 +1,127 @@
+"""``BackupAndRestore``: resume an interrupted ``fit`` where it stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+from lamina.callbacks.callback import Callback
+
+
+class BackupAndRestore(Callback):
+    """Back up the model and optimizer state each epoch; restore it when ``fit`` starts again.
+
+    If a run dies (crash, preemption, Ctrl-C), running the same ``fit`` with the same
+    ``backup_dir`` reloads the last backup and continues with the next epoch. The backup is
+    deleted when training ends normally (unless ``delete_checkpoint=False``).
+
+    Args:
+        backup_dir: a directory used only by this callback.
+        save_freq: ``"epoch"``, or an integer: back up every that many batches.
+        double_checkpoint: also keep the previous backup, used if the latest cannot be read.
+        delete_checkpoint: remove ``backup_dir`` at the end of a completed ``fit``.
+
+    The files are Keras' (``latest.weights.h5`` with the optimizer state, and
+    ``training_metadata.json``). On ``on_train_begin`` it sets ``model._initial_epoch``,
+    which ``fit`` reads to know where to start.
+
+    >>> backup = BackupAndRestore(backup_dir="/tmp/backup")
+    >>> model.fit(x, y, epochs=10, callbacks=[backup])   # doctest: +SKIP
+    """
+
+    _accepts_raw_batch_logs = True  # it never reads batch logs
+
+    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
+                 delete_checkpoint=True):
+        super().__init__()
+        self.save_freq = save_freq
+        self.double_checkpoint = double_checkpoint
+        self.delete_checkpoint = delete_checkpoint
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = 0
+        self._current_epoch = 0
+        if not backup_dir:
+            raise ValueError("Empty `backup_dir` argument passed")
+        self.backup_dir = os.fspath(backup_dir)
+        self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
+        self._training_metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
+        self._prev_weights_path = f"{self._weights_path}.bkp"
+        self._prev_training_metadata_path = f"{self._training_metadata_path}.bkp"
+        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool)):
+            raise ValueError(
+                f"Invalid value for argument `save_freq`. Received: save_freq={save_freq}. "
+                "Expected either 'epoch' or an integer value."
+            )
+
+    def on_train_begin(self, logs=None):
+        try:
+            self._load_model()
+        except OSError:
+            if not os.path.exists(self._prev_weights_path):
+                raise
+            shutil.copyfile(self._prev_weights_path, self._weights_path)
+            if os.path.exists(self._prev_training_metadata_path):
+                shutil.copyfile(self._prev_training_metadata_path, self._training_metadata_path)
+            elif os.path.exists(self._training_metadata_path):
+                os.remove(self._training_metadata_path)
+            self._load_model()
+
+    def _load_model(self):
+        model = self.model
+        if not getattr(model, "built", True):
+            raise ValueError(
+                "To use the BackupAndRestore callback, your model must be built before you call "
+                f"`fit()`. Model {model} is unbuilt. You can build it beforehand by calling it "
+                "on a batch of data."
+            )
+        if os.path.exists(self._weights_path):
+            optimizer = getattr(model, "optimizer", None)
+            if optimizer is not None and not optimizer.built:
+                optimizer.build(model.trainable_weights)
+            model.load_weights(self._weights_path)
+        if os.path.exists(self._training_metadata_path):
+            with open(self._training_metadata_path) as f:
+                metadata = json.load(f)
+            model._initial_epoch = metadata["epoch"]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._current_epoch = epoch + 1
+        self._last_batch_seen = 0
+        if self.save_freq == "epoch":
+            self._save_model()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._should_save_on_batch(batch):
+            self._save_model()
+
+    def _save_model(self):
+        os.makedirs(self.backup_dir, exist_ok=True)
+        if self.double_checkpoint and os.path.exists(self._weights_path):
+            shutil.copyfile(self._weights_path, self._prev_weights_path)
+        if self.double_checkpoint and os.path.exists(self._training_metadata_path):
+            shutil.copyfile(self._training_metadata_path, self._prev_training_metadata_path)
+        self.model.save_weights(self._weights_path, overwrite=True)
+        metadata = {"epoch": self._current_epoch, "batch": self._last_batch_seen}
+        tmp = self._training_metadata_path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(json.dumps(metadata))
+        os.replace(tmp, self._training_metadata_path)
+
+    def _should_save_on_batch(self, batch):
+        if self.save_freq == "epoch":
+            return False
+        if batch <= self._last_batch_seen:  # a new epoch
+            add_batches = batch + 1
+        else:
+            add_batches = batch - self._last_batch_seen
+        self._batches_seen_since_last_saving += add_batches
+        self._last_batch_seen = batch
+        if self._batches_seen_since_last_saving >= self.save_freq:
+            self._batches_seen_since_last_saving = 0
+            return True
+        return False
+
+    def on_train_end(self, logs=None):
+        if self.delete_checkpoint and os.path.exists(self.backup_dir):
+            shutil.rmtree(self.backup_dir)
