@@ -23,6 +23,7 @@ from lamina import (
     models,
     ops,
     optimizers,
+    preprocessing,
     regularizers,
     saving,
     utils,

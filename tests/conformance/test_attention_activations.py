@@ -304,3 +304,41 @@ def test_softmax_with_mask(keras, rng):
 
 def test_leaky_relu_default_slope_is_keras_3s(keras):
     assert lamina.layers.LeakyReLU().negative_slope == keras.layers.LeakyReLU().negative_slope
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def test_keras_files_with_attention_load_both_ways(keras, rng, tmp_path):
+    x = rng.normal(size=(2, 5, 8)).astype("float32")
+    inp = keras.Input((5, 8))
+    h = keras.layers.MultiHeadAttention(2, 4, use_gate=True)(inp, inp, use_causal_mask=True)
+    h = keras.layers.LeakyReLU()(h)
+    h = keras.layers.Attention(use_scale=True)([h, inp])
+    h = keras.layers.AdditiveAttention()([h, inp])
+    h = keras.layers.PReLU()(h)
+    km = keras.Model(inp, h)
+    km.set_weights([rng.normal(0, 0.5, size=w.shape).astype("float32")
+                    for w in km.get_weights()])
+    expected = np_of(keras, km.predict(x, verbose=0))
+    km.save(str(tmp_path / "k.keras"))
+    lm = lamina.models.load_model(str(tmp_path / "k.keras"))
+    assert_close(np_of(lamina, lm.predict(x, verbose=0)), expected)
+    lm.save(str(tmp_path / "l.keras"))
+    km2 = keras.models.load_model(str(tmp_path / "l.keras"))
+    assert_close(np_of(keras, km2.predict(x, verbose=0)), expected)
+
+
+def test_masks_from_embedding_flow_through_attention_in_models(keras, rng):
+    tokens = np.array([[3, 1, 4, 0, 0], [2, 7, 0, 0, 0]], "int32")
+    models = []
+    for lib in (keras, lamina):
+        inp = lib.Input((5,), dtype="int32")
+        e = lib.layers.Embedding(10, 6, mask_zero=True)(inp)
+        h = lib.layers.MultiHeadAttention(2, 3)(e, e)
+        h = lib.layers.Attention()([h, e])
+        models.append(lib.Model(inp, h))
+    share_weights(rng, *models)
+    expected = np_of(keras, models[0].predict(tokens, verbose=0))
+    actual = np_of(lamina, models[1].predict(tokens, verbose=0))
+    assert_close(actual, expected)

@@ -174,7 +174,9 @@ def test_config_matches_keras(cls):
 
 def test_loss_scale_optimizer_config_round_trips_with_keras():
     k_opt = keras.optimizers.LossScaleOptimizer(
-        keras.optimizers.Adam(name="inner"), initial_scale=128.0, dynamic_growth_steps=10,
+        keras.optimizers.Adam(name="inner"),
+        initial_scale=128.0,
+        dynamic_growth_steps=10,
         name="lso",
     )
     l_opt = optimizers.LossScaleOptimizer(

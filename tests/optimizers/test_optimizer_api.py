@@ -42,7 +42,7 @@ def test_get_passes_instances_and_none_through():
 
 
 def test_get_unknown_lists_valid_names():
-    with pytest.raises(ValueError, match="adagrad, adam, rmsprop, sgd"):
+    with pytest.raises(ValueError, match="adadelta, adagrad, adam, adamax, adamw, ftrl, lamb, lion, nadam, rmsprop, sgd"):
         optimizers.get("adamax_typo")
     with pytest.raises(ValueError, match="Could not interpret"):
         optimizers.get(42)

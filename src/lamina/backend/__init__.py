@@ -9,7 +9,11 @@ from lamina import config as _config
 
 _name = _config.backend()
 if _name == "torch":
-    from lamina.backend.torch import conv, core, nn, ops, random, rnn, train_step  # noqa: F401
+    from lamina.backend.torch import (  # noqa: F401
+        control_flow, conv, core, distributions, image, linalg, math, nn, nn_ops, ops, random,
+        rnn, symbolic,
+        train_step,
+    )
 else:  # pragma: no cover - engines added by later work
     raise ImportError(
         f"lamina: the {_name!r} backend is not available in this version; "

@@ -30,10 +30,97 @@ CORE = {
     "autocast": "autocast(dtype) -> context in which matmuls/convs run in dtype (mixed precision)",
 }
 
-OPS = {
-    name: "NumPy-like op with Keras 3 semantics"
-    for name in ["add", "subtract", "multiply", "divide", "true_divide", "negative", "power", "matmul", "dot", "tensordot", "abs", "absolute", "sign", "sqrt", "square", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctanh", "floor", "ceil", "round", "clip", "maximum", "minimum", "where", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_not", "isnan", "isinf", "isfinite", "sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin", "cumsum", "cumprod", "any", "all", "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split", "tile", "repeat", "broadcast_to", "zeros", "ones", "zeros_like", "ones_like", "full", "full_like", "eye", "arange", "take", "take_along_axis", "one_hot", "sort", "argsort", "flip", "roll", "pad", "reciprocal", "erf", "rsqrt", "logsumexp", "norm", "einsum", "outer", "cond", "stop_gradient", "size", "ndim", "moveaxis"]
+_OPS_NAMES = [
+    "abs", "absolute", "add", "all", "allclose", "amax", "amin", "angle", "any", "append",
+    "arange", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
+    "argmax", "argmin", "argpartition", "argsort", "array", "array_split", "average",
+    "bartlett", "bincount", "bitwise_and", "bitwise_invert", "bitwise_left_shift",
+    "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "blackman",
+    "broadcast_to", "cbrt", "ceil", "clip", "concatenate", "conj", "conjugate",
+    "convert_to_tensor_like", "copy", "corrcoef", "correlate", "cos", "cosh",
+    "count_nonzero", "cross", "cumprod", "cumsum", "deg2rad", "diag", "diagflat",
+    "diagonal", "diff", "digitize", "divide", "divide_no_nan", "dot", "dsplit", "dstack",
+    "einsum", "empty", "empty_like", "equal", "exp", "exp2", "expand_dims", "expm1", "eye",
+    "fabs", "flip", "fliplr", "flipud", "floor", "floor_divide", "fmax", "fmin", "fmod",
+    "full", "full_like", "gcd", "geomspace", "get_item", "greater", "greater_equal",
+    "hamming", "hanning", "heaviside", "histogram", "hsplit", "hstack", "hypot", "i0",
+    "identity", "imag", "inner", "isclose", "isfinite", "isin", "isinf", "isnan",
+    "isneginf", "isposinf", "isreal", "kaiser", "kron", "lcm", "ldexp", "left_shift",
+    "less", "less_equal", "linspace", "log", "log10", "log1p", "log2", "logaddexp",
+    "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "logspace",
+    "logsumexp", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min",
+    "minimum", "mod", "moveaxis", "multiply", "nan_to_num", "nanargmax", "nanargmin",
+    "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile",
+    "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "ndim", "negative",
+    "nextafter", "nonzero", "norm", "not_equal", "numpy_scalar", "ones", "ones_like",
+    "outer", "pad", "percentile", "power", "prod", "ptp", "quantile", "rad2deg", "ravel",
+    "rearrange", "slogdet",
+    "real", "reciprocal", "repeat", "reshape", "right_shift", "roll", "rot90", "round",
+    "searchsorted", "select", "shape", "sign", "signbit", "sin", "sinc", "sinh", "size",
+    "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "subtract", "sum",
+    "swapaxes", "take", "take_along_axis", "tan", "tanh", "tensordot", "tile", "trace",
+    "transpose", "trapezoid", "tri", "tril", "triu", "true_divide", "trunc", "unique",
+    "unravel_index", "unstack", "vander", "var", "vdot", "vectorize", "view", "vsplit",
+    "vstack", "where", "zeros", "zeros_like",
+]
+OPS = {name: "NumPy-like op with Keras 3 semantics (keras.ops.numpy)" for name in _OPS_NAMES}
+
+MATH = {name: "keras.ops.math op" for name in [
+    "cdist", "erf", "erfc", "erfinv", "extract_sequences", "fft", "fft2", "ifft2",
+    "in_top_k", "irfft", "istft", "logdet", "logsumexp", "rfft", "rsqrt", "segment_max",
+    "segment_min", "segment_prod", "segment_sum", "stft", "top_k", "view_as_complex",
+    "view_as_real",
+]}
+
+LINALG = {name: "keras.ops.linalg op" for name in [
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq",
+    "lu_factor", "matrix_rank", "norm", "pinv", "qr", "solve",
+    "solve_triangular", "svd",
+]}
+
+IMAGE = {name: "keras.ops.image op" for name in [
+    "affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
+    "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv",
+]}
+
+CONTROL_FLOW = {name: "keras.ops.core op: control flow, scatter/slice updates, gradients" for name in [
+    "associative_scan", "cond", "custom_gradient", "fori_loop", "map", "saturate_cast",
+    "scan", "scatter", "scatter_update", "slice", "slice_update", "stop_gradient",
+    "switch", "unstack", "vectorized_map", "while_loop",
+]}
+
+NN_OPS = {name: "keras.ops.nn op beyond activations: one-hot, CTC, attention, resampling" for name in [
+    "adaptive_average_pool", "adaptive_max_pool", "ctc_decode", "ctc_loss",
+    "depth_to_space", "dot_product_attention", "fold", "multi_hot", "normalize", "one_hot",
+    "polar", "psnr", "space_to_depth", "unfold",
+]}
+
+DISTRIBUTIONS = {
+    "categorical": "categorical(logits, num_samples, dtype, seed) -> class indices",
+    "dropout": "dropout(inputs, rate, noise_shape, seed) with 1/(1-rate) scaling",
+    "shuffle": "shuffle(x, axis, seed) -> x in a random order along axis",
+    "gamma": "gamma(shape, alpha, dtype, seed)",
+    "binomial": "binomial(shape, counts, probabilities, dtype, seed)",
+    "beta": "beta(shape, alpha, beta, dtype, seed)",
 }
+
+SYMBOLIC = {
+    "torch_function": "the engine hook symbolic tensors delegate to (records op nodes)",
+    "tensor_attribute": "x.<name> on a symbolic tensor: a recording method or property",
+    "apply_method": "x.<dunder>(*args) on a symbolic tensor (+, -, [], ...)",
+    "output_specs": "run a function shape-only: (first result, [(shape, dtype)])",
+    "set_recorder": "register the recorder that turns op calls into graph nodes",
+    "set_symbolic_class": "register the symbolic tensor class",
+    "function_name": "a saved op layer's name for an engine function",
+    "function_from_name": "the engine function a saved op layer names (engine functions only)",
+    "encode_constant": "JSON stand-in for an engine object (dtype, device) in a recorded call",
+    "decode_constant": "the engine object back from its stand-in",
+    "short_name": "a layer name for an op node",
+    "is_tensor": "True for the engine's tensor type",
+    "tensor_config": "a constant tensor as config data",
+    "tensor_from_config": "the constant tensor back from config data",
+}
+
 
 NN = {
     "relu": "max(x, 0)",
@@ -54,6 +141,11 @@ NN = {
     "sparse_categorical_crossentropy": "per-sample sparse categorical cross-entropy",
     "binary_crossentropy": "elementwise binary cross-entropy, Keras' clipping",
     "moments": "mean and variance over axes",
+    "batch_normalization": "normalize with given mean/variance, offset and scale",
+    "layer_normalization": "normalize over the last axes (LayerNormalization)",
+    "group_normalization": "normalize within channel groups (GroupNormalization)",
+    "rms_normalization": "scale by the root mean square (RMSNormalization)",
+    "embedding_lookup": "rows of an embedding matrix for integer ids",
 }
 
 RANDOM = {
@@ -85,6 +177,13 @@ TRAIN = {
     "ema_update": "ema_update(averages, vars, momentum): exponential moving average in place",
     "accumulate": "accumulate(accumulators, grads): add gradients in place",
     "fill_list": "fill_list(tensors, value): set every entry in place",
+    "adadelta_update": "fused Keras Adadelta update",
+    "adamax_update": "fused Keras Adamax update",
+    "nadam_update": "fused Keras Nadam update",
+    "ftrl_update": "fused Keras Ftrl update",
+    "lion_update": "fused Keras Lion update",
+    "lamb_update": "fused Keras Lamb update",
+    "all_finite": "all_finite(tensors) -> True if no inf/nan (one device sync)",
 }
 
 CONV = {  # convolution and pooling kernels, Keras layouts, keras.ops signatures (+ bias=)
@@ -100,7 +199,16 @@ CONV = {  # convolution and pooling kernels, Keras layouts, keras.ops signatures
     "pad_spatial": "pad_spatial(inputs, ((lo, hi), ...), data_format): zero-pad spatial axes",
     "same_padding": "same_padding(size, kernel, stride, dilation) -> TF's (left, right)",
 }
-RNN: dict[str, str] = {}  # fused recurrent kernels
+RNN = {  # recurrent kernels: fused where the engine has them, and the general loop
+    "rnn": "rnn(step, inputs, states, go_backwards, mask, zero_output_for_mask, return_all_outputs) -> (last, outputs, states), Keras' masking rule",
+    "right_padded_lengths": "right_padded_lengths(mask) -> lengths if the mask is right padding with no empty row, else None",
+    "lstm": "lstm(x, h0, c0, kernel, recurrent_kernel, bias, go_backwards, lengths, cache, zero_output_for_mask) -> (outputs, h, c), Keras layout",
+    "gru": "gru(x, h0, kernel, recurrent_kernel, bias, go_backwards, lengths, cache, zero_output_for_mask) -> (outputs, h), reset_after=True",
+    "simple_rnn": "simple_rnn(x, h0, kernel, recurrent_kernel, bias, activation, ...) -> (outputs, h), tanh or relu",
+    "input_dropout_mask": "input_dropout_mask(like, rate) -> 0 or 1/(1-rate) entries shaped like `like`",
+}
 
 MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN,
-           "conv": CONV, "rnn": RNN}
+           "conv": CONV, "rnn": RNN, "math": MATH, "linalg": LINALG, "image": IMAGE,
+           "control_flow": CONTROL_FLOW, "nn_ops": NN_OPS, "symbolic": SYMBOLIC,
+           "distributions": DISTRIBUTIONS}

@@ -32,8 +32,9 @@ class BackupAndRestore(Callback):
 
     _accepts_raw_batch_logs = True  # it never reads batch logs
 
-    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
-                 delete_checkpoint=True):
+    def __init__(
+        self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True
+    ):
         super().__init__()
         self.save_freq = save_freq
         self.double_checkpoint = double_checkpoint

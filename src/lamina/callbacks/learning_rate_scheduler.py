@@ -46,8 +46,10 @@ class LearningRateScheduler(Callback):
             lr = self._update(opt, epoch)
             if self.verbose > 0:
                 who = f"{opt.name} " if multi else ""
-                print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {who}learning rate "
-                      f"to {lr}.")
+                print(
+                    f"\nEpoch {epoch + 1}: LearningRateScheduler setting {who}learning rate "
+                    f"to {lr}."
+                )
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None:

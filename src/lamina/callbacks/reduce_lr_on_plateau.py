@@ -29,8 +29,18 @@ class ReduceLROnPlateau(MonitorCallback):
     >>> model.fit(x, y, validation_split=0.2, callbacks=[reduce_lr])   # doctest: +SKIP
     """
 
-    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
-                 min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):
+    def __init__(
+        self,
+        monitor="val_loss",
+        factor=0.1,
+        patience=10,
+        verbose=0,
+        mode="auto",
+        min_delta=1e-4,
+        cooldown=0,
+        min_lr=0.0,
+        **kwargs,
+    ):
         super().__init__(monitor, mode, min_delta=min_delta)
         if factor >= 1.0:
             raise ValueError(
@@ -67,8 +77,10 @@ class ReduceLROnPlateau(MonitorCallback):
         optimizer.learning_rate = new_lr
         if self.verbose > 0:
             name_str = f" {name}" if name else ""
-            print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing{name_str} learning rate "
-                  f"to {new_lr}.")
+            print(
+                f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing{name_str} learning rate "
+                f"to {new_lr}."
+            )
         return True
 
     def on_epoch_end(self, epoch, logs=None):

@@ -31,8 +31,15 @@ class RemoteMonitor(Callback):
     >>> model.fit(x, y, callbacks=[monitor])   # doctest: +SKIP
     """
 
-    def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data",
-                 headers=None, send_as_json=False, timeout=10.0):
+    def __init__(
+        self,
+        root="http://localhost:9000",
+        path="/publish/epoch/end/",
+        field="data",
+        headers=None,
+        send_as_json=False,
+        timeout=10.0,
+    ):
         super().__init__()
         self.root = root
         self.path = path
@@ -59,6 +66,4 @@ class RemoteMonitor(Callback):
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except (urllib.error.URLError, OSError, ValueError):
-            warnings.warn(
-                f"Could not reach RemoteMonitor root server at {self.root}", stacklevel=2
-            )
+            warnings.warn(f"Could not reach RemoteMonitor root server at {self.root}", stacklevel=2)

@@ -7,6 +7,7 @@ trainer and adds the Keras 2 generator methods to Model; ``keras_alias`` serves
 
 import warnings
 
+from lamina.compat import layers as _layers  # noqa: F401  (Keras 2 layer names)
 from lamina.training import trainer as _trainer
 
 

@@ -17,6 +17,7 @@ import sys
 MODULE_MAP = {
     "keras": "lamina",
     "keras.utils.np_utils": "lamina.compat.np_utils",
+    "keras.backend": "lamina.compat.backend",
 }
 # Keras 2 layer modules: all served by one module that has every lamina.layers name plus the
 # few Keras 2 names Keras 3 dropped (ThresholdedReLU, CuDNNLSTM, ...).

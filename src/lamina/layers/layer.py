@@ -125,6 +125,7 @@ class Layer(backend.LayerBase):
         self._call_takes_training = "training" in sig
         self._call_takes_mask = "mask" in sig
         self._call_has_varkw = any(p.kind == p.VAR_KEYWORD for p in sig.values())
+        self._makes_masks = type(self).compute_mask is not Layer.compute_mask
 
         # Keras 2/3 shorthand for the input shape of the first layer of a Sequential
         batch_size = kwargs.get("batch_size")
@@ -201,6 +202,7 @@ class Layer(backend.LayerBase):
         value = init(shape, dtype=dtype) if callable(init) else init
         var = backend.make_variable(value, dtype=dtype, trainable=trainable, name=name)
         var._lamina_path = f"{self.name}/{name}"
+        var._lamina_created_trainable = bool(trainable)
         var._lamina_regularizer = regularizers.get(regularizer)
         var._lamina_constraint = constraints.get(constraint)
         key = name if name.isidentifier() and not hasattr(type(self), name) else None
@@ -246,8 +248,10 @@ class Layer(backend.LayerBase):
     @property
     def weights(self):
         """All variables: this layer's own (trainable first), then its sublayers'."""
-        own = [v for v in self._own_variables if v.trainable] + [
-            v for v in self._own_variables if not v.trainable
+        # Keras' order: variables created trainable, then those created non-trainable
+        # (freezing a layer later does not reorder them)
+        own = [v for v in self._own_variables if v._lamina_created_trainable] + [
+            v for v in self._own_variables if not v._lamina_created_trainable
         ]
         seen = {id(v) for v in own}
         out = list(own)
@@ -298,8 +302,8 @@ class Layer(backend.LayerBase):
             layer.trainable = value
 
     def get_weights(self):
-        """The weights as a list of NumPy arrays, in ``weights`` order."""
-        return [backend.convert_to_numpy(v) for v in self.weights]
+        """The weights as a list of NumPy arrays (copies), in ``weights`` order."""
+        return [np.array(backend.convert_to_numpy(v), copy=True) for v in self.weights]
 
     def set_weights(self, weights):
         """Set the weights from a list of arrays (same order and shapes as ``get_weights()``)."""
@@ -426,7 +430,7 @@ class Layer(backend.LayerBase):
                 self.add_loss(self.activity_regularizer(out) / out.shape[0])
         if mask is None and not self._call_takes_mask:
             mask = getattr(inputs, "_keras_mask", None) if backend.is_tensor(inputs) else None
-        if mask is not None:
+        if mask is not None or self._makes_masks:
             out_mask = self.compute_mask(inputs, kwargs.get("mask", mask))
             if out_mask is not None and backend.is_tensor(outputs):
                 try:

@@ -98,7 +98,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 def l2_normalize(x, axis=-1):
     """``x / ||x||`` along ``axis`` as Keras computes it: ``x * min(rsqrt(sum(x^2)), 1/eps)``."""
-    inv_norm = ops.rsqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
+    inv_norm = 1.0 / ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
     return x * ops.clip(inv_norm, None, 1.0 / config.epsilon())
 
 

@@ -2,7 +2,7 @@
 
 >>> from lamina import losses
 >>> losses.dice([[1.0, 0.0]], [[1.0, 0.0]])   # perfect overlap
-tensor(5.9605e-08)
+tensor(0.)
 """
 
 from __future__ import annotations

@@ -12,31 +12,78 @@ from __future__ import annotations
 import inspect
 
 from lamina.losses import is_binary_or_sparse_categorical
+from lamina.losses.divergence import kl_divergence, poisson
+from lamina.losses.focal import binary_focal_crossentropy, categorical_focal_crossentropy
+from lamina.losses.hinge import categorical_hinge, hinge, squared_hinge
 from lamina.losses.probabilistic import (
     binary_crossentropy,
     categorical_crossentropy,
     sparse_categorical_crossentropy,
 )
-from lamina.losses.regression import mean_absolute_error, mean_squared_error
+from lamina.losses.regression import (
+    huber,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
 from lamina.losses.wrapper import deserialize_function, serialize_function
 from lamina.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,
     SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
     accuracy,
     binary_accuracy,
     categorical_accuracy,
     sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
 )
+from lamina.metrics.auc import AUC
+from lamina.metrics.confusion import (
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+)
+from lamina.metrics.correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
+from lamina.metrics.f_score import F1Score, FBetaScore
+from lamina.metrics.hinge import CategoricalHinge, Hinge, SquaredHinge
+from lamina.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from lamina.metrics.metric import Metric
 from lamina.metrics.probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
     SparseCategoricalCrossentropy,
 )
 from lamina.metrics.reduction import Mean, MeanMetricWrapper, Sum
-from lamina.metrics.regression import MeanAbsoluteError, MeanSquaredError
+from lamina.metrics.regression import (
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    R2Score,
+    RootMeanSquaredError,
+)
 from lamina.utils import registry
 
 ALL_OBJECTS = (
@@ -44,15 +91,55 @@ ALL_OBJECTS = (
     Mean,
     Sum,
     MeanMetricWrapper,
+    # regression
     MeanSquaredError,
+    RootMeanSquaredError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    CosineSimilarity,
+    LogCoshError,
+    R2Score,
+    # classification
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+    # correlation
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    # hinge
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    # probabilistic
+    KLDivergence,
+    Poisson,
     BinaryCrossentropy,
     CategoricalCrossentropy,
     SparseCategoricalCrossentropy,
+    # accuracy
     Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,
     SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    # F-score, IoU
+    F1Score,
+    FBetaScore,
+    IoU,
+    BinaryIoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
 )
 # As in Keras, both "BinaryAccuracy" and "binary_accuracy" name the class, and loss-style
 # short names ("mse") name the metric classes too.
@@ -66,6 +153,10 @@ ALL_OBJECTS_DICT.update(
         "MSE": MeanSquaredError,
         "mae": MeanAbsoluteError,
         "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
     }
 )
 
@@ -82,6 +173,21 @@ FUNCTIONS_DICT = {
         binary_crossentropy,
         categorical_crossentropy,
         sparse_categorical_crossentropy,
+        top_k_categorical_accuracy,
+        sparse_top_k_categorical_accuracy,
+        mean_absolute_percentage_error,
+        mean_squared_logarithmic_error,
+        binary_focal_crossentropy,
+        categorical_focal_crossentropy,
+        categorical_hinge,
+        hinge,
+        squared_hinge,
+        huber,
+        kl_divergence,
+        log_cosh,
+        poisson,
+        pearson_correlation,
+        concordance_correlation,
     )
 }
 
@@ -185,30 +291,79 @@ def resolve_metric(identifier, y_true_shape, y_pred_shape, loss=None) -> Metric:
 __all__ = [
     "ALL_OBJECTS",
     "ALL_OBJECTS_DICT",
+    "AUC",
     "Accuracy",
     "BinaryAccuracy",
     "BinaryCrossentropy",
+    "BinaryIoU",
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
+    "CategoricalHinge",
+    "ConcordanceCorrelation",
+    "CosineSimilarity",
+    "F1Score",
+    "FBetaScore",
+    "FUNCTIONS_DICT",
+    "FalseNegatives",
+    "FalsePositives",
+    "Hinge",
+    "IoU",
+    "KLDivergence",
+    "LogCoshError",
     "Mean",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanIoU",
     "MeanMetricWrapper",
     "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
     "Metric",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    "PearsonCorrelation",
+    "Poisson",
+    "Precision",
+    "PrecisionAtRecall",
+    "R2Score",
+    "Recall",
+    "RecallAtPrecision",
+    "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
+    "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
+    "SquaredHinge",
     "Sum",
+    "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
     "accuracy",
     "binary_accuracy",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_hinge",
+    "concordance_correlation",
     "deserialize",
     "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "log_cosh",
     "mean_absolute_error",
+    "mean_absolute_percentage_error",
     "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "pearson_correlation",
+    "poisson",
     "resolve_metric",
     "serialize",
     "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
+    "sparse_top_k_categorical_accuracy",
+    "squared_hinge",
+    "top_k_categorical_accuracy",
 ]

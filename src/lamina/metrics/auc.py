@@ -22,7 +22,11 @@ _SUMMATIONS = ("interpolation", "majoring", "minoring")
 
 def _curve_name(curve) -> str:
     key = getattr(curve, "value", curve)
-    if not isinstance(key, str) or key.lower() not in _CURVES or key not in (key.lower(), key.upper()):
+    if (
+        not isinstance(key, str)
+        or key.lower() not in _CURVES
+        or key not in (key.lower(), key.upper())
+    ):
         raise ValueError(
             f'Invalid AUC curve value: "{curve}". Expected values are ["PR", "ROC", "PRGAIN"]'
         )
@@ -31,9 +35,14 @@ def _curve_name(curve) -> str:
 
 def _summation_name(method) -> str:
     key = getattr(method, "value", method)
-    if not isinstance(key, str) or key.lower() not in _SUMMATIONS or key not in (
-        key.lower(),
-        key.capitalize(),
+    if (
+        not isinstance(key, str)
+        or key.lower() not in _SUMMATIONS
+        or key
+        not in (
+            key.lower(),
+            key.capitalize(),
+        )
     ):
         raise ValueError(
             f'Invalid AUC summation method value: "{method}". Expected values are '

@@ -148,7 +148,7 @@ class Precision(_PrecisionRecallBase):
         class_id: look at this one class of a multi-class prediction.
 
     >>> m = Precision(top_k=2)
-    >>> m.update_state([0, 0, 1, 1], [1, 1, 1, 1])
+    >>> m.update_state([[0, 0, 1, 1]], [[0.9, 0.8, 0.3, 0.1]])   # top 2 are both negatives
     >>> float(m.result())
     0.0
     """
@@ -313,7 +313,11 @@ class PrecisionAtRecall(SensitivitySpecificityBase):
         return self._find_max_under_constraint(r["sensitivity"], r["precision"])
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "num_thresholds": self.num_thresholds, "recall": self.recall}
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "recall": self.recall,
+        }
 
 
 class RecallAtPrecision(SensitivitySpecificityBase):

@@ -25,7 +25,7 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     """Pearson's correlation coefficient along ``axis``.
 
     >>> pearson_correlation([[1.0, 2.0, 3.0]], [[3.0, 2.0, 1.0]])
-    tensor([-1.])
+    tensor([-1.0000])
     """
     y_true, y_pred = _prepare(y_true, y_pred)
     t = y_true - ops.mean(y_true, axis=axis, keepdims=True)
@@ -57,7 +57,7 @@ class PearsonCorrelation(MeanMetricWrapper):
 
     >>> m = PearsonCorrelation()
     >>> m.update_state([[1.0, 2.0, 3.0]], [[3.0, 2.0, 1.0]])
-    >>> float(m.result())
+    >>> round(float(m.result()), 4)
     -1.0
     """
 

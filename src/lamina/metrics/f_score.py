@@ -27,7 +27,7 @@ class FBetaScore(Metric):
     >>> import numpy as np
     >>> m = FBetaScore(beta=2.0)
     >>> m.update_state(np.eye(2, dtype="float32"), np.eye(2, dtype="float32"))
-    >>> m.result().shape
+    >>> tuple(m.result().shape)
     (2,)
     """
 
@@ -45,7 +45,9 @@ class FBetaScore(Metric):
                 f"Received: beta={beta} of type '{type(beta)}'"
             )
         if beta <= 0.0:
-            raise ValueError(f"Invalid `beta` argument value. It should be > 0. Received: beta={beta}")
+            raise ValueError(
+                f"Invalid `beta` argument value. It should be > 0. Received: beta={beta}"
+            )
         if threshold is not None:
             if not isinstance(threshold, float):
                 raise ValueError(
@@ -71,7 +73,12 @@ class FBetaScore(Metric):
                 f"y_true.shape={tuple(y_true_shape)}."
             )
         shape = () if self.average == "micro" else (y_pred_shape[-1],)
-        for name in ("true_positives", "false_positives", "false_negatives", "intermediate_weights"):
+        for name in (
+            "true_positives",
+            "false_positives",
+            "false_negatives",
+            "intermediate_weights",
+        ):
             setattr(self, name, self.add_variable(shape, "zeros", name=name))
         self._built = True
 

@@ -1,37 +1,30 @@
 """Backend-neutral ops with Keras 3's names (``lamina.ops``, served as ``keras.ops``).
 
 Every name here IS the active backend's function, bound once at import (DESIGN rule 2):
-calling ``ops.matmul`` costs exactly what the engine's matmul costs.
+calling ``ops.matmul`` costs exactly what the engine's matmul costs. The names are grouped as
+in Keras: ``ops.numpy``, ``ops.nn``, ``ops.math``, ``ops.linalg``, ``ops.image`` and
+``ops.core``, and all but the image ops are also here, flat.
+
+Ops also take symbolic tensors (``Input`` and layer outputs): the call becomes a node of the
+functional model (see ``lamina/ops/symbolic.py``).
 
 >>> from lamina import ops
 >>> ops.sum(ops.ones((2, 3)), axis=1).shape
-(2,)
+torch.Size([2])
 """
 
-from lamina.backend import core as _core
-from lamina.backend import nn as _nn
-from lamina.backend import ops as _ops
-
-_names = [n for n in getattr(_ops, "__all__", dir(_ops)) if not n.startswith("_")]
-globals().update({n: getattr(_ops, n) for n in _names})
-
-# neural-network ops live in the same flat namespace, as in keras.ops
-_NN_NAMES = ["relu", "relu6", "sigmoid", "hard_sigmoid", "hard_silu", "softplus", "softsign", "silu", "selu", "elu", "celu", "gelu", "leaky_relu", "mish", "log_sigmoid", "hard_tanh", "glu", "softmax", "log_softmax", "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy", "moments"]
-globals().update({n: getattr(_nn, n) for n in _NN_NAMES})
-swish = _nn.silu
-hard_swish = _nn.hard_silu
-
-convert_to_tensor = _core.convert_to_tensor
-convert_to_numpy = _core.convert_to_numpy
-cast = _core.cast
-is_tensor = _core.is_tensor
+from lamina.ops import core, image, linalg, math, nn, numpy
 
 
-def dtype(x) -> str:
-    """The canonical dtype name of a tensor, e.g. ``'float32'``."""
-    return _core.dtype_of(x)
+def _export(module):
+    for name in module.__all__:
+        globals()[name] = getattr(module, name)
+    return list(module.__all__)
 
 
-__all__ = sorted(set(_names) | set(_NN_NAMES) | {
-    "swish", "hard_swish", "convert_to_tensor", "convert_to_numpy", "cast", "is_tensor", "dtype",
-})
+# later modules win a name clash: numpy's logsumexp/norm are the same functions as math's
+_names = []
+for _m in (numpy, math, linalg, nn, core):
+    _names += _export(_m)
+
+__all__ = sorted(set(_names) | {"core", "image", "linalg", "math", "nn", "numpy"})

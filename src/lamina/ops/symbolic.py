@@ -3,15 +3,39 @@
 A ``SymbolicTensor`` has a shape (``None`` for unknown sizes), a dtype and, once a layer
 produced it, the history ``(layer, node_index, tensor_index)`` Keras calls ``keras_history``.
 It holds no data; ``Layer.__call__`` turns calls on it into graph nodes.
+
+Ops work on it too, as on Keras' KerasTensor: ``ops.concatenate([a, b])``, ``a + b``,
+``x[:, 0]`` or ``ops.mean(x, axis=1)`` between layers each record a node (an op layer) and
+return a new symbolic tensor. The engine calls back into the symbolic tensor only when one is
+among an op's arguments (torch's ``__torch_function__`` protocol), so ops on real tensors
+carry no check for it (DESIGN rule 2).
+
+>>> import lamina
+>>> a = lamina.Input(shape=(3,))
+>>> (lamina.ops.concatenate([a, a * 2.0], axis=1)).shape
+(None, 6)
 """
 
 from __future__ import annotations
+
+from lamina.backend import symbolic as _engine
+
+
+def _method(name):
+    def method(self, *args):
+        return _engine.apply_method(name, self, *args)
+
+    method.__name__ = name
+    return method
 
 
 class SymbolicTensor:
     """A placeholder for a tensor of known rank and partly known shape (Keras' KerasTensor)."""
 
-    __slots__ = ("_history", "_mask", "dtype", "name", "shape", "sparse")
+    __slots__ = ("_history", "_mask", "dtype", "name", "shape", "sparse", "__weakref__")
+
+    # NumPy defers to our reflected operators instead of converting (which would fail)
+    __array_ufunc__ = None
 
     def __init__(self, shape, dtype="float32", name=None, history=None, sparse=False):
         self.shape = tuple(None if d is None else int(d) for d in shape)
@@ -21,6 +45,10 @@ class SymbolicTensor:
         self._mask = None
         self.sparse = sparse
 
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return _engine.torch_function(func, types, args, kwargs)
+
     @property
     def ndim(self) -> int:
         return len(self.shape)
@@ -28,6 +56,16 @@ class SymbolicTensor:
     @property
     def keras_history(self):
         return self._history
+
+    @property
+    def ragged(self) -> bool:
+        return False
+
+    def __getattr__(self, name):
+        # tensor methods (x.reshape(...), x.float(), x.T) record op nodes like the ops do
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _engine.tensor_attribute(self, name)
 
     def __repr__(self):
         return f"<SymbolicTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
@@ -37,6 +75,14 @@ class SymbolicTensor:
             "A symbolic tensor has no length: it stands for data that a model will receive. "
             f"Its shape is {self.shape}."
         )
+
+    def __iter__(self):
+        if not self.shape or self.shape[0] is None:
+            raise TypeError(
+                f"Cannot iterate over a symbolic tensor of shape {self.shape}: its first "
+                "dimension is unknown. Use lamina.ops.unstack or index it with x[i]."
+            )
+        return iter([self[i] for i in range(self.shape[0])])
 
     def __bool__(self):
         raise TypeError(
@@ -49,6 +95,44 @@ class SymbolicTensor:
             "A symbolic tensor cannot be converted to a NumPy array: it holds no values. "
             "Build a model with it and call model.predict() on real data."
         )
+
+    __add__ = _method("__add__")
+    __radd__ = _method("__radd__")
+    __sub__ = _method("__sub__")
+    __rsub__ = _method("__rsub__")
+    __mul__ = _method("__mul__")
+    __rmul__ = _method("__rmul__")
+    __truediv__ = _method("__truediv__")
+    __rtruediv__ = _method("__rtruediv__")
+    __floordiv__ = _method("__floordiv__")
+    __rfloordiv__ = _method("__rfloordiv__")
+    __mod__ = _method("__mod__")
+    __rmod__ = _method("__rmod__")
+    __pow__ = _method("__pow__")
+    __rpow__ = _method("__rpow__")
+    __matmul__ = _method("__matmul__")
+    __rmatmul__ = _method("__rmatmul__")
+    __neg__ = _method("__neg__")
+    __pos__ = _method("__pos__")
+    __abs__ = _method("__abs__")
+    __invert__ = _method("__invert__")
+    __and__ = _method("__and__")
+    __rand__ = _method("__rand__")
+    __or__ = _method("__or__")
+    __ror__ = _method("__ror__")
+    __xor__ = _method("__xor__")
+    __rxor__ = _method("__rxor__")
+    __lt__ = _method("__lt__")
+    __le__ = _method("__le__")
+    __gt__ = _method("__gt__")
+    __ge__ = _method("__ge__")
+    __getitem__ = _method("__getitem__")
+    # == and != stay identity comparisons (graph code keeps tensors in lists and dicts);
+    # use ops.equal / ops.not_equal for elementwise comparison
+    __hash__ = object.__hash__
+
+
+_engine.set_symbolic_class(SymbolicTensor)
 
 
 def is_symbolic(x) -> bool:

@@ -47,11 +47,26 @@ __all__ = [
 
 _MODULE = "keras.optimizers"
 _BUILTINS = [
-    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb,
+    SGD,
+    Adam,
+    AdamW,
+    RMSprop,
+    Adagrad,
+    Adadelta,
+    Adamax,
+    Nadam,
+    Ftrl,
+    Lion,
+    Lamb,
     LossScaleOptimizer,
 ]
 # Class names and their lowercase spellings, as Keras looks them up (case-insensitive).
 _ALL = {cls.__name__: cls for cls in _BUILTINS} | {cls.__name__.lower(): cls for cls in _BUILTINS}
+
+# The names get() accepts alone (a LossScaleOptimizer needs an inner optimizer).
+_KNOWN_NAMES = ", ".join(
+    sorted(c.__name__.lower() for c in _BUILTINS if c is not LossScaleOptimizer)
+)
 
 
 def serialize(optimizer) -> dict:
@@ -89,7 +104,7 @@ def get(identifier):
         if identifier.lower() not in _ALL and registry.get_registered_object(identifier) is None:
             raise ValueError(
                 f"Could not interpret optimizer identifier: {identifier!r}. Known optimizers: "
-                f"{', '.join(sorted(c.__name__.lower() for c in _BUILTINS))}."
+                f"{_KNOWN_NAMES}."
             )
         obj = deserialize({"class_name": identifier, "config": {}})
     else:

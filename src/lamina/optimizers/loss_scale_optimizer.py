@@ -41,8 +41,9 @@ class LossScaleOptimizer(Optimizer):
     32768.0
     """
 
-    def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000,
-                 name=None, **kwargs):
+    def __init__(
+        self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None, **kwargs
+    ):
         if not kwargs.pop("dynamic", True):
             raise ValueError(
                 "LossScaleOptimizer no longer supports `dynamic=False`. Instead, simply set "

@@ -463,10 +463,17 @@ class Trainer:
                     break
             logs = _pythonify(step_logs) if step_logs else self._python_logs()
             if val_adapter is not None and _should_validate(epoch, validation_freq):
-                logs.update(self._evaluate_adapter(val_adapter, prefix="val_"))
+                # validation runs as Keras' does: through the test hooks of the same callbacks
+                cbs.on_test_begin()
+                val_logs = self._evaluate_adapter(val_adapter, callbacks=cbs)
+                cbs.on_test_end(val_logs)
+                logs.update({"val_" + k: v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
+        finalize = getattr(self.optimizer, "finalize_variable_values", None)
+        if finalize is not None:  # e.g. use_ema: leave the averaged weights in the model
+            finalize(self.trainable_weights)
         cbs.on_train_end(logs)
         return self.history
 

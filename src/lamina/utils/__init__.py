@@ -13,6 +13,26 @@ from lamina.utils.registry import (
 )
 
 
+# Keras serves these from keras.utils; they live a floor up (lamina.preprocessing), so they
+# are looked up on first use rather than imported here.
+_FROM_PREPROCESSING = {
+    "load_img": "lamina.preprocessing.image_utils",
+    "img_to_array": "lamina.preprocessing.image_utils",
+    "array_to_img": "lamina.preprocessing.image_utils",
+    "save_img": "lamina.preprocessing.image_utils",
+    "image_dataset_from_directory": "lamina.preprocessing.image_dataset",
+    "pad_sequences": "lamina.preprocessing.sequence",
+}
+
+
+def __getattr__(name):
+    if name in _FROM_PREPROCESSING:
+        import importlib
+
+        return getattr(importlib.import_module(_FROM_PREPROCESSING[name]), name)
+    raise AttributeError(f"module 'lamina.utils' has no attribute {name!r}")
+
+
 def set_random_seed(seed: int) -> None:
     """Seed Python's, NumPy's and the engine's random generators (reproducible runs)."""
     from lamina.backend import random
@@ -23,5 +43,5 @@ def set_random_seed(seed: int) -> None:
 __all__ = [
     "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
     "get_registered_object", "normalize", "register_keras_serializable", "set_random_seed",
-    "to_categorical",
+    "to_categorical", *_FROM_PREPROCESSING,
 ]

@@ -162,6 +162,7 @@ class Variable(torch.nn.Parameter):
         obj._lamina_name = name
         obj._lamina_path = name
         obj._lamina_trainable = trainable
+        obj._lamina_created_trainable = trainable
         return obj
 
     @property

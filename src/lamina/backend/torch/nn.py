@@ -226,7 +226,8 @@ def batch_norm_train(x, axis=-1, scale=None, offset=None, epsilon=1e-3):
     mean = torch.zeros(c, dtype=x.dtype, device=x.device)
     var = torch.zeros(c, dtype=x.dtype, device=x.device)
     out = F.batch_norm(view, mean, var, scale, offset, True, 1.0, epsilon).reshape(x.shape)
-    return out, mean, var.mul_((n - 1) / n)
+    # not in place: autograd keeps the buffers batch_norm was given
+    return out, mean, var * ((n - 1) / n)
 
 
 def update_moving(moving, value, momentum):

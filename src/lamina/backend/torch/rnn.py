@@ -131,9 +131,26 @@ def _cached(cache, tensors, build):
     return cache["value"]
 
 
+class _Transposed(torch.autograd.Function):
+    """``w.T`` as a contiguous copy whose gradient is contiguous too: a plain ``w.t()`` view
+    hands optimizers a transposed gradient, which ``torch._fused_adam_`` misreads."""
+
+    @staticmethod
+    def forward(ctx, w):
+        return w.t().contiguous()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t().contiguous()
+
+
+def _t(w):
+    return _Transposed.apply(w) if w.requires_grad and torch.is_grad_enabled() else w.t()
+
+
 def lstm_params(kernel, recurrent_kernel, bias):
-    # torch.lstm wants (4u, in) weights; the transposes are views (gemm reads them as such)
-    params = [kernel.t(), recurrent_kernel.t()]
+    # torch.lstm wants (4u, in) weights; Keras' gate order i, f, c, o is torch's i, f, g, o
+    params = [_t(kernel), _t(recurrent_kernel)]
     if bias is not None:
         params += [bias, torch.zeros_like(bias)]
     return params
@@ -146,15 +163,14 @@ def _gru_order(w, units, dim):
 
 def gru_params(kernel, recurrent_kernel, bias):
     units = recurrent_kernel.shape[0]
-    params = [_gru_order(kernel, units, 1).t().contiguous(),
-              _gru_order(recurrent_kernel, units, 1).t().contiguous()]
+    params = [_t(_gru_order(kernel, units, 1)), _t(_gru_order(recurrent_kernel, units, 1))]
     if bias is not None:
         params += [_gru_order(bias[0], units, 0), _gru_order(bias[1], units, 0)]
     return params
 
 
 def simple_rnn_params(kernel, recurrent_kernel, bias):
-    params = [kernel.t(), recurrent_kernel.t()]
+    params = [_t(kernel), _t(recurrent_kernel)]
     if bias is not None:
         params += [bias, torch.zeros_like(bias)]
     return params

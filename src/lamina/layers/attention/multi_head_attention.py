@@ -114,10 +114,12 @@ class MultiHeadAttention(Layer):
     dropout = property(lambda self: self._dropout)
     use_bias = property(lambda self: self._use_bias)
     attention_axes = property(lambda self: self._attention_axes)
-    query_dense = property(lambda self: self._query_dense)
-    key_dense = property(lambda self: self._key_dense)
-    value_dense = property(lambda self: self._value_dense)
-    output_dense = property(lambda self: self._output_dense)
+    # Keras keeps the projections in private attributes behind public properties, and its
+    # saver files them under the public names; here the public names are the attributes.
+    _query_dense = property(lambda self: self.query_dense)
+    _key_dense = property(lambda self: self.key_dense)
+    _value_dense = property(lambda self: self.value_dense)
+    _output_dense = property(lambda self: self.output_dense)
 
     # -- build ------------------------------------------------------------------------------
 
@@ -158,19 +160,19 @@ class MultiHeadAttention(Layer):
                 f"key_shape={key_shape}"
             )
         heads = self._num_heads
-        self._query_dense = HeadProjection((heads, self._key_dim), name="query",
+        self.query_dense = HeadProjection((heads, self._key_dim), name="query",
                                            **self._sublayer_kwargs())
-        self._query_dense.build(query_shape)
-        self._key_dense = HeadProjection((heads, self._key_dim), name="key",
+        self.query_dense.build(query_shape)
+        self.key_dense = HeadProjection((heads, self._key_dim), name="key",
                                          **self._sublayer_kwargs())
-        self._key_dense.build(key_shape)
+        self.key_dense.build(key_shape)
         if self._use_gate:
             self._gate_dense = HeadProjection((heads, self._value_dim), name="gate",
                                               activation="sigmoid", **self._sublayer_kwargs())
             self._gate_dense.build(query_shape)
-        self._value_dense = HeadProjection((heads, self._value_dim), name="value",
+        self.value_dense = HeadProjection((heads, self._value_dim), name="value",
                                            **self._sublayer_kwargs())
-        self._value_dense.build(value_shape)
+        self.value_dense.build(value_shape)
 
         rank = len(query_shape) + 1  # rank of the projected tensors
         if self._attention_axes is None:
@@ -186,9 +188,9 @@ class MultiHeadAttention(Layer):
         self._dropout_layer = Dropout(rate=self._dropout, dtype=self.dtype_policy, seed=self.seed)
 
         out_shape = self._output_shape or (query_shape[-1],)
-        self._output_dense = HeadProjection(out_shape, bound_dims=2, name="attention_output",
+        self.output_dense = HeadProjection(out_shape, bound_dims=2, name="attention_output",
                                             **self._sublayer_kwargs())
-        self._output_dense.build(query_shape[:-1] + (heads, self._value_dim))
+        self.output_dense.build(query_shape[:-1] + (heads, self._value_dim))
         self.built = True
 
     def get_build_config(self):
@@ -240,20 +242,28 @@ class MultiHeadAttention(Layer):
             value_mask = getattr(value, "_keras_mask", None)
         if key_mask is None and key_given:
             key_mask = getattr(key, "_keras_mask", None)
+        # Keras takes the masks off its input tensors here, so layers that later read the same
+        # tensors see no mask; models converted from Keras rely on that, so do the same.
+        for t in (query, value, key):
+            if getattr(t, "_keras_mask", None) is not None:
+                try:
+                    t._keras_mask = None
+                except AttributeError:
+                    pass
         attention_mask = self._compute_attention_mask(
             query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
 
         gate = self._gate_dense(query) if self._use_gate else None
-        q = self._query_dense(query)
-        k = self._key_dense(key)
-        v = self._value_dense(value)
+        q = self.query_dense(query)
+        k = self.key_dense(key)
+        v = self.value_dense(value)
         # Keras zeroes fully masked rows only on its explicit-scores path; its fused path
         # (no dropout, no scores asked, 4-D projections) leaves them uniform.
         zero_masked = return_attention_scores or self._dropout > 0.0 or q.ndim != 4
         output, scores = self._compute_attention(q, k, v, attention_mask, training, zero_masked)
         if gate is not None:
             output = output * gate
-        output = self._output_dense(output)
+        output = self.output_dense(output)
         if query_mask is not None:
             try:
                 output._keras_mask = query_mask

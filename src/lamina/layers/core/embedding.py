@@ -94,6 +94,12 @@ class Embedding(Layer):
         self.lora_rank = rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else rank
 
+    @property
+    def weights(self):
+        if not self.lora_enabled:
+            return super().weights
+        return list(self._own_variables)  # Keras' order: embeddings, lora_a, lora_b
+
     def _table(self):
         if not self.lora_enabled:
             return self.embeddings

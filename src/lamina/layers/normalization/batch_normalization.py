@@ -172,18 +172,16 @@ class BatchNormalization(Layer):
 
     def _renorm_transform(self, mean, var):
         """Batch renormalization: the (r, d) correction folded into gamma and beta."""
-        std = ops.sqrt(var + self.epsilon)
-        renorm_std = ops.maximum(self.renorm_stddev, self.epsilon ** 0.5)
-        r = std / renorm_std
-        d = (mean - self.renorm_mean) / renorm_std
-        clip = self.renorm_clipping
-        if clip.get("rmin") is not None:
-            r = ops.maximum(r, clip["rmin"])
-        if clip.get("rmax") is not None:
-            r = ops.minimum(r, clip["rmax"])
-        if clip.get("dmax") is not None:
-            d = ops.clip(d, -clip["dmax"], clip["dmax"])
-        r, d = ops.stop_gradient(r), ops.stop_gradient(d)
+        with backend.no_grad():  # r and d carry no gradient (stop_gradient in Keras)
+            std = ops.sqrt(var + self.epsilon)
+            renorm_std = ops.clip(self.renorm_stddev, self.epsilon ** 0.5, None)
+            r = std / renorm_std
+            d = (mean - self.renorm_mean) / renorm_std
+            clip = self.renorm_clipping
+            if clip.get("rmin") is not None or clip.get("rmax") is not None:
+                r = ops.clip(r, clip.get("rmin"), clip.get("rmax"))
+            if clip.get("dmax") is not None:
+                d = ops.clip(d, -clip["dmax"], clip["dmax"])
         gamma = r * self.gamma if self.gamma is not None else r
         beta = d * self.gamma if self.gamma is not None else d
         if self.beta is not None:

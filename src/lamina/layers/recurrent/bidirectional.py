@@ -170,8 +170,8 @@ class Bidirectional(Layer):
         return None
 
     def reset_states(self):
-        if not self.stateful:
-            raise AttributeError("Layer must be stateful.")
+        if not self.stateful:  # (Keras raises; Model.reset_states calls every layer)
+            return
         self.forward_layer.reset_states()
         self.backward_layer.reset_states()
 

@@ -17,6 +17,7 @@ class _SpatialDropout(Dropout):
         self.rate = rate
         self._noise = NoiseSource(seed)
         self.input_spec = InputSpec(ndim=self._ndim)
+        self.built = False  # so that the first call checks the input rank
 
     def _noise_shape(self, shape):
         raise NotImplementedError

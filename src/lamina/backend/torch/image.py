@@ -1,0 +1,313 @@
+"""``keras.ops.image`` on PyTorch: resizing, affine warps, crops, pads and colour spaces.
+
+Images are ``(batch, height, width, channels)`` (or one image without the batch axis) in
+``channels_last``; ``data_format="channels_first"`` takes ``(batch, channels, h, w)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import operator
+
+import torch
+import torch.nn.functional as F
+
+from lamina import config
+from lamina.backend.torch.core import convert_to_tensor
+
+_RESIZE = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic",
+           "area": "area"}
+_ORDER = {"nearest": 0, "bilinear": 1}
+
+
+def _t(x):
+    return x if hasattr(x, "__torch_function__") else convert_to_tensor(x)
+
+
+def _fmt(data_format):
+    return data_format or config.image_data_format()
+
+
+def _nchw(images, data_format):
+    """(batch, channels, h, w) float view of the images, and how to undo it."""
+    squeeze = images.ndim == 3
+    x = images.unsqueeze(0) if squeeze else images
+    if _fmt(data_format) == "channels_last":
+        x = x.permute(0, 3, 1, 2)
+    return x, squeeze
+
+
+def _back(x, squeeze, data_format, dtype):
+    if _fmt(data_format) == "channels_last":
+        x = x.permute(0, 2, 3, 1)
+    if squeeze:
+        x = x.squeeze(0)
+    if dtype != x.dtype:
+        if not dtype.is_floating_point:
+            x = torch.round(x)
+            if dtype == torch.uint8:
+                x = torch.clamp(x, 0, 255)
+        x = x.to(dtype)
+    return x
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
+    """Resize to ``size = (height, width)``."""
+    if interpolation not in _RESIZE:
+        raise ValueError(f"resize: interpolation must be one of {sorted(_RESIZE)}; "
+                         f"got {interpolation!r}")
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("resize: give crop_to_aspect_ratio or pad_to_aspect_ratio, not both")
+    images = _t(images)
+    dtype = images.dtype
+    x, squeeze = _nchw(images, data_format)
+    if not x.is_floating_point():
+        x = x.float()
+    th, tw = (int(s) for s in size)
+    h, w = x.shape[-2], x.shape[-1]
+    if crop_to_aspect_ratio:
+        ch = max(min(h, int(float(w * th) / tw)), 1)
+        cw = max(min(w, int(float(h * tw) / th)), 1)
+        hs, ws = int(float(h - ch) / 2), int(float(w - cw) / 2)
+        x = x[:, :, hs:hs + ch, ws:ws + cw]
+    elif pad_to_aspect_ratio:
+        ph = max(h, int(float(w * th) / tw))
+        pw = max(w, int(float(h * tw) / th))
+        hs, ws = int(float(ph - h) / 2), int(float(pw - w) / 2)
+        x = F.pad(x, [ws, ws, hs, hs], value=fill_value)
+    if antialias and interpolation not in ("bilinear", "bicubic"):
+        antialias = False
+    align = False if interpolation in ("bilinear", "bicubic") else None
+    out = F.interpolate(x, size=(th, tw), mode=_RESIZE[interpolation], align_corners=align,
+                        antialias=antialias)
+    return _back(out, squeeze, data_format, dtype)
+
+
+def _mirror(index, size):
+    s = size - 1
+    return torch.abs((index + s) % (2 * s) - s) if s > 0 else torch.zeros_like(index)
+
+
+def _reflect(index, size):
+    return torch.floor_divide(_mirror(2 * index + 1, 2 * size + 1) - 1, 2)
+
+
+_FIXERS = {
+    "constant": lambda i, n: torch.clamp(i, 0, n - 1),
+    "nearest": lambda i, n: torch.clamp(i, 0, n - 1),
+    "wrap": lambda i, n: i % n,
+    "mirror": _mirror,
+    "reflect": _reflect,
+}
+
+
+def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0.0):
+    """Sample ``inputs`` at ``coordinates`` (one array per input axis) with spline ``order`` 0/1."""
+    x = _t(inputs)
+    coords = [_t(c) for c in coordinates]
+    if len(coords) != x.ndim:
+        raise ValueError(f"map_coordinates: need {x.ndim} coordinate arrays; got {len(coords)}")
+    if fill_mode not in _FIXERS:
+        raise ValueError(f"map_coordinates: fill_mode must be one of {sorted(_FIXERS)}")
+    if order not in (0, 1):
+        raise NotImplementedError("map_coordinates: only order 0 and 1 are supported")
+    per_axis = []
+    for c, size in zip(coords, x.shape):
+        if order == 0:
+            idx = (c if not c.is_floating_point() else torch.round(c)).to(torch.int64)
+            nodes = [(idx, 1)]
+        else:
+            lower = torch.floor(c)
+            w_up = c - lower
+            idx = lower.to(torch.int64)
+            nodes = [(idx, 1 - w_up), (idx + 1, w_up)]
+        per_axis.append([(_FIXERS[fill_mode](i, size),
+                          (i >= 0) & (i < size) if fill_mode == "constant" else None, w)
+                         for i, w in nodes])
+    outputs = []
+    for items in itertools.product(*per_axis):
+        indices, valids, weights = zip(*items)
+        value = x[tuple(indices)]
+        valids = [v for v in valids if v is not None]
+        if valids:
+            value = torch.where(functools.reduce(operator.and_, valids), value,
+                                torch.as_tensor(fill_value, dtype=value.dtype,
+                                                device=value.device))
+        outputs.append(functools.reduce(operator.mul, weights) * value)
+    result = functools.reduce(operator.add, outputs)
+    if not x.is_floating_point() and result.is_floating_point():
+        result = torch.round(result)
+    return result.to(x.dtype)
+
+
+def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
+                     fill_value=0, data_format=None):
+    """Warp by ``transform = [a0, a1, a2, b0, b1, b2, c0, c1]`` mapping output to input points."""
+    if interpolation not in _ORDER:
+        raise ValueError(f"affine_transform: interpolation must be one of {sorted(_ORDER)}")
+    images, transform = _t(images), _t(transform)
+    squeeze = images.ndim == 3
+    x = images.unsqueeze(0) if squeeze else images
+    if transform.ndim == 1:
+        transform = transform.unsqueeze(0)
+    if _fmt(data_format) == "channels_first":
+        x = x.permute(0, 2, 3, 1)
+    b, h, w, c = x.shape
+    dt = transform.dtype if transform.is_floating_point() else torch.float32
+    transform = transform.to(dt)
+    yy, xx = torch.meshgrid(torch.arange(h, dtype=dt, device=x.device),
+                            torch.arange(w, dtype=dt, device=x.device), indexing="ij")
+    outs = []
+    for i in range(b):
+        a0, a1, a2, b0, b1, b2, c0, c1 = transform[i]
+        k = c0 * xx + c1 * yy + 1
+        src_x = (a0 * xx + a1 * yy + a2) / k
+        src_y = (b0 * xx + b1 * yy + b2) / k
+        chans = torch.arange(c, dtype=dt, device=x.device)
+        coords = [src_y[..., None].expand(h, w, c), src_x[..., None].expand(h, w, c),
+                  chans.expand(h, w, c)]
+        outs.append(map_coordinates(x[i], coords, _ORDER[interpolation], fill_mode, fill_value))
+    out = torch.stack(outs)
+    if _fmt(data_format) == "channels_first":
+        out = out.permute(0, 3, 1, 2)
+    return out.squeeze(0) if squeeze else out
+
+
+def _hw_axes(images, data_format):
+    first = _fmt(data_format) == "channels_first"
+    return (-2, -1) if first else (-3, -2)
+
+
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
+                right_cropping=None, target_height=None, target_width=None, data_format=None):
+    images = _t(images)
+    ha, wa = _hw_axes(images, data_format)
+    h, w = images.shape[ha], images.shape[wa]
+    top = top_cropping or 0
+    left = left_cropping or 0
+    if target_height is None:
+        target_height = h - top - (bottom_cropping or 0)
+    if target_width is None:
+        target_width = w - left - (right_cropping or 0)
+    if target_height <= 0 or target_width <= 0:
+        raise ValueError(f"crop_images: the crop leaves no pixels of a {h}x{w} image")
+    out = images.narrow(ha, top, target_height)
+    return out.narrow(wa, left, target_width)
+
+
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
+               right_padding=None, target_height=None, target_width=None, data_format=None):
+    images = _t(images)
+    ha, wa = _hw_axes(images, data_format)
+    h, w = images.shape[ha], images.shape[wa]
+    top, left = top_padding or 0, left_padding or 0
+    bottom = bottom_padding if bottom_padding is not None else (
+        target_height - h - top if target_height is not None else 0)
+    right = right_padding if right_padding is not None else (
+        target_width - w - left if target_width is not None else 0)
+    if min(top, left, bottom, right) < 0:
+        raise ValueError("pad_images: the target size is smaller than the image")
+    pads = [0, 0] * (images.ndim)
+    # F.pad lists (last dim first)
+    pads[2 * (-wa - 1)], pads[2 * (-wa - 1) + 1] = left, right
+    pads[2 * (-ha - 1)], pads[2 * (-ha - 1) + 1] = top, bottom
+    return F.pad(images, pads)
+
+
+def rgb_to_grayscale(images, data_format=None):
+    images = _t(images)
+    axis = -3 if _fmt(data_format) == "channels_first" else -1
+    if images.shape[axis] == 1:
+        return images.clone()
+    r, g, b = images.unbind(dim=axis)
+    out = (0.2989 * r + 0.587 * g + 0.114 * b).to(images.dtype)
+    return out.unsqueeze(axis)
+
+
+def rgb_to_hsv(images, data_format=None):
+    images = _t(images)
+    axis = -1 if _fmt(data_format) == "channels_last" else -3
+    eps = torch.finfo(images.dtype).eps
+    images = torch.where(torch.abs(images) < eps, 0.0, images)
+    r, g, b = images.unbind(dim=axis)
+    value = torch.maximum(torch.maximum(r, g), b)
+    range_ = value - torch.minimum(torch.minimum(r, g), b)
+    safe_value = torch.where(value > 0, value, 1.0)
+    safe_range = torch.where(range_ > 0, range_, 1.0)
+    saturation = torch.where(value > 0, range_ / safe_value, 0.0)
+    norm = 1.0 / (6.0 * safe_range)
+    hue = torch.where(value == g, norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0)
+    hue = torch.where(value == r, norm * (g - b), hue)
+    hue = torch.where(range_ > 0, hue, 0.0) + (hue < 0.0).to(hue.dtype)
+    return torch.stack([hue, saturation, value], dim=axis)
+
+
+def hsv_to_rgb(images, data_format=None):
+    images = _t(images)
+    axis = -1 if _fmt(data_format) == "channels_last" else -3
+    hue, saturation, value = images.unbind(dim=axis)
+    dh = torch.remainder(hue, 1.0) * 6.0
+    dr = torch.clamp(torch.abs(dh - 3.0) - 1.0, 0.0, 1.0)
+    dg = torch.clamp(2.0 - torch.abs(dh - 2.0), 0.0, 1.0)
+    db = torch.clamp(2.0 - torch.abs(dh - 4.0), 0.0, 1.0)
+    one_minus_s = 1.0 - saturation
+    return torch.stack([value * (one_minus_s + saturation * d) for d in (dr, dg, db)], dim=axis)
+
+
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid",
+                    data_format=None):
+    """Patches of ``size`` as channels: ``(batch, rows, cols, ph * pw * channels)``."""
+    images = _t(images)
+    size = (size, size) if isinstance(size, int) else tuple(size)
+    strides = size if strides is None else ((strides, strides) if isinstance(strides, int)
+                                            else tuple(strides))
+    x, squeeze = _nchw(images, data_format)
+    c = x.shape[1]
+    if padding == "same":
+        pads = []
+        for dim, k, s in zip(x.shape[-2:], size, strides):
+            eff = (k - 1) * dilation_rate + 1
+            out = -(-dim // s)
+            total = max((out - 1) * s + eff - dim, 0)
+            pads.append((total // 2, total - total // 2))
+        x = F.pad(x, [pads[1][0], pads[1][1], pads[0][0], pads[0][1]])
+    h, w = x.shape[-2:]
+    cols = F.unfold(x, size, dilation=dilation_rate, stride=strides)  # (b, c*kh*kw, L)
+    oh = (h - (size[0] - 1) * dilation_rate - 1) // strides[0] + 1
+    ow = (w - (size[1] - 1) * dilation_rate - 1) // strides[1] + 1
+    b = x.shape[0]
+    # Keras orders the patch as (kh, kw, c) when channels_last
+    cols = cols.reshape(b, c, size[0] * size[1], oh, ow)
+    if _fmt(data_format) == "channels_last":
+        out = cols.permute(0, 3, 4, 2, 1).reshape(b, oh, ow, -1)
+    else:
+        out = cols.reshape(b, c * size[0] * size[1], oh, ow)
+    return out.squeeze(0) if squeeze else out
+
+
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    images = _t(images)
+    dtype = images.dtype
+    x, squeeze = _nchw(images, data_format)
+    if not x.is_floating_point():
+        x = x.float()
+    ks = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+    sg = (sigma, sigma) if isinstance(sigma, (int, float)) else tuple(sigma)
+
+    def kernel1d(n, s):
+        r = torch.arange(n, dtype=x.dtype, device=x.device) - (n - 1) / 2
+        k = torch.exp(-(r**2) / (2 * float(s) ** 2))
+        return k / k.sum()
+
+    k2 = kernel1d(ks[0], sg[0])[:, None] * kernel1d(ks[1], sg[1])[None, :]
+    c = x.shape[1]
+    weight = k2.expand(c, 1, *k2.shape)
+    xp = F.pad(x, [ks[1] // 2, (ks[1] - 1) // 2, ks[0] // 2, (ks[0] - 1) // 2], mode="reflect")
+    out = F.conv2d(xp, weight, groups=c)
+    return _back(out, squeeze, data_format, dtype)
+
+
+__all__ = ["affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
+           "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv"]

@@ -1,0 +1,262 @@
+"""The torch side of symbolic tensors: ``__torch_function__`` for graph building.
+
+``SymbolicTensor`` (lamina/ops/symbolic.py) defines ``__torch_function__``, so any torch
+function given a symbolic tensor (directly or in a list, as ``torch.cat`` takes them) calls
+``torch_function`` here instead of running. Real tensors never come this way: torch checks for
+the protocol in C, so ops on real tensors pay nothing (DESIGN rule 2).
+
+``torch_function`` runs the function on shape-only "meta" tensors standing in for the
+symbolic ones. If it yields tensors, the recorder (registered from above, by the op layer)
+turns the call into a graph node and returns new symbolic tensors; other results (``bool``,
+``int``) are returned as they are, so wrappers may branch on ``x.is_floating_point()``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import torch
+
+from lamina.backend.torch.core import DEVICE, standardize_dtype, to_engine_dtype
+
+_PROBE_SIZES = (7, 11)
+_STATE = {"symbolic_class": None, "recorder": None}
+
+
+def set_symbolic_class(cls) -> None:
+    """Tell the backend which class is the symbolic tensor (set by lamina.ops.symbolic)."""
+    _STATE["symbolic_class"] = cls
+
+
+def set_recorder(fn) -> None:
+    """``fn(function, args, kwargs, specs, structure)`` -> symbolic outputs (set by the op layer)."""
+    _STATE["recorder"] = fn
+
+
+def recorder():
+    return _STATE["recorder"]
+
+
+# -- running a call on meta tensors ------------------------------------------------------------
+
+
+def _replace(structure, fn):
+    sym = _STATE["symbolic_class"]
+    if isinstance(structure, sym):
+        return fn(structure)
+    if isinstance(structure, (list, tuple)) and not isinstance(structure, torch.Size):
+        out = [_replace(v, fn) for v in structure]
+        return tuple(out) if isinstance(structure, tuple) else out
+    if isinstance(structure, dict):
+        return {k: _replace(v, fn) for k, v in structure.items()}
+    return structure
+
+
+def _flat_tensors(x, out):
+    if isinstance(x, torch.Tensor):
+        out.append(x)
+    elif isinstance(x, (list, tuple)) and not isinstance(x, torch.Size):
+        for v in x:
+            _flat_tensors(v, out)
+    elif isinstance(x, dict):
+        for k in sorted(x):
+            _flat_tensors(x[k], out)
+    return out
+
+
+def _run(function, args, kwargs, size, fake):
+    def stand_in(t):
+        shape = tuple(size if d is None else d for d in t.shape)
+        if fake:
+            return torch.empty(shape, dtype=to_engine_dtype(t.dtype))
+        return torch.empty(shape, dtype=to_engine_dtype(t.dtype), device="meta")
+
+    real_args = _replace(args, stand_in)
+    real_kwargs = _replace(kwargs, stand_in)
+    with torch.no_grad():
+        return function(*real_args, **real_kwargs)
+
+
+def _probe(function, args, kwargs, size):
+    try:
+        return _run(function, args, kwargs, size, fake=False)
+    except (RuntimeError, NotImplementedError, TypeError):
+        # real tensors (weights, constants) mixed with meta ones: run under FakeTensorMode,
+        # which gives the real tensors shape-only twins
+        from torch._subclasses.fake_tensor import FakeTensorMode
+
+        with FakeTensorMode(allow_non_fake_inputs=True):
+            return _run(function, args, kwargs, size, fake=True)
+
+
+def _has_unknown(structure):
+    found = []
+    _replace(structure, lambda t: found.append(any(d is None for d in t.shape)))
+    return any(found)
+
+
+def output_specs(function, args, kwargs):
+    """Run ``function`` shape-only; return (first result, [(shape, dtype)] of its tensors)."""
+    first = _probe(function, args, kwargs, _PROBE_SIZES[0])
+    tensors = _flat_tensors(first, [])
+    if not tensors:
+        return first, None
+    shapes = [list(t.shape) for t in tensors]
+    if _has_unknown((args, kwargs)):
+        second = _flat_tensors(_probe(function, args, kwargs, _PROBE_SIZES[1]), [])
+        shapes = [[a if a == b else None for a, b in zip(s, t.shape)]
+                  for s, t in zip(shapes, second)]
+    return first, [(tuple(s), standardize_dtype(t.dtype)) for s, t in zip(shapes, tensors)]
+
+
+def torch_function(function, types, args=(), kwargs=None):
+    """The ``__torch_function__`` of symbolic tensors: record ``function(*args, **kwargs)``."""
+    kwargs = kwargs or {}
+    first, specs = output_specs(function, args, kwargs)
+    if specs is None:
+        if isinstance(first, torch.Size):
+            return tuple(first)
+        return first
+    record = _STATE["recorder"]
+    if record is None:  # the op layer registers itself on import; import it on first use
+        importlib.import_module("lamina.layers.core.op_layer")
+        record = _STATE["recorder"]
+    return record(function, args, kwargs, specs, first)
+
+
+# -- Tensor methods, properties and dunders on symbolic tensors ------------------------------
+
+
+class _Property:
+    """``x.<name>`` for a tensor property (``T``, ``mT``, ``real``), as a recordable function."""
+
+    def __init__(self, name):
+        self.name = name
+        self.__name__ = name
+        self.__qualname__ = f"Tensor.{name}"
+
+    def __call__(self, x):
+        return getattr(x, self.name)
+
+
+_PROPERTIES: dict[str, _Property] = {}
+
+
+def tensor_attribute(x, name):
+    """``x.name`` for a symbolic ``x``: a bound method that records, or a recorded property."""
+    attr = getattr(torch.Tensor, name, None)
+    if attr is None:
+        raise AttributeError(f"A symbolic tensor has no attribute {name!r}")
+    if name == "device":
+        return DEVICE
+    if callable(attr):
+        def method(*args, **kwargs):
+            return torch_function(attr, (), (x,) + args, kwargs)
+
+        method.__name__ = name
+        return method
+    prop = _PROPERTIES.setdefault(name, _Property(name))
+    return torch_function(prop, (), (x,), {})
+
+
+def apply_method(name, x, *args):
+    """``x.<name>(*args)`` for dunders (``__add__``, ``__getitem__``) on a symbolic ``x``."""
+    return torch_function(getattr(torch.Tensor, name), (), (x,) + args, {})
+
+
+# -- naming functions for saved configs ------------------------------------------------------
+
+_NAMESPACES = ("torch", "torch.nn.functional", "torch.linalg", "torch.fft", "torch.special",
+               "torch.Tensor")
+_NAMES: dict[int, str] = {}
+
+
+def _build_names():
+    for ns in reversed(_NAMESPACES):
+        obj = torch.Tensor if ns == "torch.Tensor" else importlib.import_module(ns)
+        for attr in dir(obj):
+            try:
+                value = getattr(obj, attr)
+            except Exception:  # pragma: no cover - lazy attributes that fail to load
+                continue
+            if callable(value):
+                _NAMES[id(value)] = f"{ns}.{attr}"
+
+
+def function_name(function) -> str:
+    """A dotted name that ``function_from_name`` turns back into ``function``."""
+    if isinstance(function, _Property):
+        return f"torch.Tensor.{function.name}"
+    if not _NAMES:
+        _build_names()
+    name = _NAMES.get(id(function))
+    if name is None:
+        module = getattr(function, "__module__", None) or ""
+        name = f"{module}.{function.__qualname__}"
+    return name
+
+
+def function_from_name(name: str):
+    """The torch function a saved op layer names; only torch's own functions load."""
+    if not (name.startswith("torch.") and name.count(".") >= 1):
+        raise ValueError(f"Refusing to load the op {name!r}: only torch functions are allowed")
+    parts = name.split(".")
+    if parts[:2] == ["torch", "Tensor"] and len(parts) == 3:
+        attr = getattr(torch.Tensor, parts[2])
+        if not callable(attr):
+            return _PROPERTIES.setdefault(parts[2], _Property(parts[2]))
+        return attr
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for p in parts[cut:]:
+            obj = getattr(obj, p)
+        return obj
+    raise ValueError(f"Unknown op {name!r}")
+
+
+def short_name(function) -> str:
+    """A layer name for an op node: ``cat``, ``add``, ``getitem``."""
+    name = function.__name__ if hasattr(function, "__name__") else type(function).__name__
+    return name.strip("_") or "op"
+
+
+# -- constants in recorded calls, as config data --------------------------------------------
+
+
+def encode_constant(value):
+    """A JSON-friendly stand-in for an engine object in a call, or None if not one."""
+    if isinstance(value, torch.dtype):
+        return {"class_name": "__dtype__", "config": {"name": standardize_dtype(value)}}
+    if isinstance(value, torch.device):
+        return {"class_name": "__device__", "config": {"name": None}}
+    return None
+
+
+def decode_constant(marker):
+    kind = marker["class_name"]
+    if kind == "__dtype__":
+        return to_engine_dtype(marker["config"]["name"])
+    if kind == "__device__":
+        return DEVICE
+    raise ValueError(f"Unknown constant marker {kind!r}")
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+def tensor_config(t) -> dict:
+    return {"value": t.detach().cpu().tolist(), "dtype": standardize_dtype(t.dtype)}
+
+
+def tensor_from_config(cfg):
+    return torch.tensor(cfg["value"], dtype=to_engine_dtype(cfg["dtype"]), device=DEVICE)
+
+
+__all__ = ["apply_method", "decode_constant", "encode_constant", "function_from_name",
+           "function_name", "is_tensor", "output_specs", "recorder", "set_recorder",
+           "set_symbolic_class", "short_name", "tensor_attribute", "tensor_config",
+           "tensor_from_config", "torch_function"]

@@ -1,0 +1,148 @@
+"""OpLayer: one engine op called on symbolic tensors, kept as a node of a functional model.
+
+When ``ops.concatenate([a, b])``, ``a + b`` or ``x[:, 0]`` meets symbolic tensors, the engine
+hands the call to ``record`` below, which wraps the engine function in an ``OpLayer``, records
+a graph node and returns new symbolic tensors, as Keras 2's ``TFOpLambda`` did. The model
+replays the node by calling the same engine function on real tensors.
+
+The layer's config names the function (``"torch.cat"``); the call's constants are in the
+node's arguments. Only the engine's own functions load back, so a file stays data.
+
+>>> import lamina
+>>> x = lamina.Input(shape=(4,))
+>>> y = lamina.ops.mean(lamina.layers.Dense(3)(x), axis=-1)
+>>> type(y._history[0]).__name__
+'OpLayer'
+"""
+
+from __future__ import annotations
+
+from lamina.backend import symbolic as engine
+from lamina.layers.layer import Layer
+from lamina.layers.node import Node
+from lamina.ops.symbolic import SymbolicTensor, is_symbolic
+from lamina.utils import registry
+
+_MARKERS = ("__slice__", "__tuple__", "__ellipsis__", "__dtype__", "__device__", "__constant__")
+
+
+@registry.register_keras_serializable(package="lamina", name="OpLayer")
+class OpLayer(Layer):
+    """Calls one engine function; made by ops on symbolic tensors, not by hand."""
+
+    def __init__(self, function, constants=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function = engine.function_from_name(function) if isinstance(function, str) \
+            else function
+        self._constants = [engine.tensor_from_config(c) if isinstance(c, dict) else c
+                           for c in (constants or [])]
+        self.built = True
+
+    def __call__(self, *args, **kwargs):
+        if is_symbolic((args, kwargs)):
+            return self._record(args, kwargs)
+        return self.function(*self._decode(args), **self._decode(kwargs))
+
+    def call(self, *args, **kwargs):
+        return self.function(*self._decode(args), **self._decode(kwargs))
+
+    def _record(self, args, kwargs):
+        """Add a node for ``args``/``kwargs`` (encoded form, with symbolic tensors in it)."""
+        real_args, real_kwargs = self._decode(args), self._decode(kwargs)
+        first, specs = engine.output_specs(self.function, real_args, real_kwargs)
+        return _make_node(self, args, kwargs, specs, first)
+
+    # -- constants in a call as config data -----------------------------------------------
+
+    def _encode(self, value):
+        if isinstance(value, SymbolicTensor):
+            return value
+        if isinstance(value, slice):
+            return {"class_name": "__slice__",
+                    "config": [self._encode(value.start), self._encode(value.stop),
+                               self._encode(value.step)]}
+        if value is Ellipsis:
+            return {"class_name": "__ellipsis__", "config": {}}
+        if engine.is_tensor(value):
+            self._constants.append(value)
+            return {"class_name": "__constant__", "config": {"index": len(self._constants) - 1}}
+        marker = engine.encode_constant(value)
+        if marker is not None:
+            return marker
+        if isinstance(value, tuple):
+            return {"class_name": "__tuple__", "config": [self._encode(v) for v in value]}
+        if isinstance(value, list):
+            return [self._encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._encode(v) for k, v in value.items()}
+        return value
+
+    def _decode(self, value):
+        if isinstance(value, dict):
+            kind = value.get("class_name")
+            if kind in _MARKERS:
+                cfg = value["config"]
+                if kind == "__slice__":
+                    return slice(*[self._decode(v) for v in cfg])
+                if kind == "__tuple__":
+                    return tuple(self._decode(v) for v in cfg)
+                if kind == "__ellipsis__":
+                    return Ellipsis
+                if kind == "__constant__":
+                    return self._constants[cfg["index"]]
+                return engine.decode_constant(value)
+            return {k: self._decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._decode(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self._decode(v) for v in value)
+        return value
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["function"] = engine.function_name(self.function)
+        if self._constants:
+            cfg["constants"] = [engine.tensor_config(c) for c in self._constants]
+        return cfg
+
+    def compute_output_shape(self, input_shape):
+        raise NotImplementedError
+
+
+def _make_node(layer, args, kwargs, specs, first):
+    flat = [SymbolicTensor(shape, dtype) for shape, dtype in specs]
+    outputs = _pack(first, iter(flat))
+    Node(layer, args, kwargs, outputs)
+    return outputs
+
+
+def _pack(structure, flat):
+    if engine.is_tensor(structure):
+        return next(flat)
+    if isinstance(structure, (list, tuple)):
+        items = [_pack(v, flat) for v in structure]
+        if isinstance(structure, list):
+            return items
+        if type(structure) is tuple:
+            return tuple(items)
+        try:  # named results (torch.return_types.sort) keep their fields
+            return type(structure)(items)
+        except TypeError:
+            return tuple(items)
+    if isinstance(structure, dict):
+        return {k: _pack(structure[k], flat) for k in sorted(structure)}
+    return structure
+
+
+def record(function, args, kwargs, specs, first):
+    """The engine's recorder: one ``OpLayer`` node for ``function(*args, **kwargs)``."""
+    layer = OpLayer(function, name=registry.unique_name(engine.short_name(function)))
+    enc_args = layer._encode(tuple(args))
+    enc_args = enc_args["config"]  # the positional arguments themselves, not as a tuple marker
+    enc_kwargs = layer._encode(dict(kwargs))
+    return _make_node(layer, enc_args, enc_kwargs, specs, first)
+
+
+engine.set_recorder(record)
+
+__all__ = ["OpLayer"]

@@ -1,0 +1,13 @@
+"""Data preprocessing (``lamina.preprocessing``, served as ``keras.preprocessing``).
+
+``image`` holds Keras 2's ``ImageDataGenerator`` and the image file utilities, ``sequence``
+holds ``pad_sequences`` and ``TimeseriesGenerator``, ``text`` holds Keras 2's ``Tokenizer``.
+
+>>> from lamina.preprocessing.image import ImageDataGenerator
+>>> from lamina.preprocessing.sequence import pad_sequences
+"""
+
+from lamina.preprocessing import image, sequence, text
+from lamina.preprocessing.image_dataset import image_dataset_from_directory
+
+__all__ = ["image", "image_dataset_from_directory", "sequence", "text"]
