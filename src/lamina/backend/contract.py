@@ -84,6 +84,7 @@ IMAGE = {name: "keras.ops.image op" for name in [
 ]}
 
 CONTROL_FLOW = {name: "keras.ops.core op: control flow, scatter/slice updates, gradients" for name in [
+    "cast", "convert_to_tensor",
     "associative_scan", "cond", "custom_gradient", "fori_loop", "map", "saturate_cast",
     "scan", "scatter", "scatter_update", "slice", "slice_update", "stop_gradient",
     "switch", "unstack", "vectorized_map", "while_loop",

@@ -13,7 +13,7 @@ functional model (see ``lamina/ops/symbolic.py``).
 torch.Size([2])
 """
 
-from lamina.ops import core, image, linalg, math, nn, numpy
+from lamina.ops import core, image, linalg, math, nn, numpy  # noqa: F401 (submodules)
 
 
 def _export(module):

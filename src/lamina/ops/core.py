@@ -6,9 +6,7 @@ from lamina.backend import ops as _ops
 from lamina.ops._bind import bind as _bind
 
 _names = _bind(globals(), _cf)
-convert_to_tensor = _core.convert_to_tensor
 convert_to_numpy = _core.convert_to_numpy
-cast = _core.cast
 is_tensor = _core.is_tensor
 shape = _ops.shape
 _standardize = _core.standardize_dtype

@@ -10,7 +10,8 @@ import builtins
 
 import torch
 
-from lamina.backend.torch.core import DEVICE, convert_to_tensor, to_engine_dtype
+from lamina.backend.torch import core as _core
+from lamina.backend.torch.core import DEVICE, to_engine_dtype
 
 stop_gradient = torch.Tensor.detach
 
@@ -250,12 +251,29 @@ class _CustomGradient(torch.autograd.Function):
         return (None, None) + grads
 
 
+def cast(x, dtype):
+    """``x`` as ``dtype`` (tensors, arrays, Python values and symbolic tensors)."""
+    dt = to_engine_dtype(dtype)
+    if isinstance(x, torch.Tensor):
+        return x if x.dtype == dt else x.to(dt)
+    if hasattr(x, "__torch_function__"):  # a symbolic tensor: record the cast
+        return x.to(dt)
+    return _core.convert_to_tensor(x, dt)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """A tensor on the default device (Keras' rules for Python numbers); symbolic ones pass."""
+    if isinstance(x, torch.Tensor) or not hasattr(x, "__torch_function__"):
+        return _core.convert_to_tensor(x, dtype)
+    return x if dtype is None else cast(x, dtype)
+
+
 def unstack(x, num=None, axis=0):
     return list(torch.unbind(x, dim=axis))
 
 
 _ = DEVICE
 
-__all__ = ["associative_scan", "cond", "custom_gradient", "fori_loop", "map", "saturate_cast",
+__all__ = ["associative_scan", "cast", "cond", "convert_to_tensor", "custom_gradient", "fori_loop", "map", "saturate_cast",
            "scan", "scatter", "scatter_update", "slice", "slice_update", "stop_gradient",
            "switch", "unstack", "vectorized_map", "while_loop"]

@@ -23,9 +23,8 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def top_k(x, k, sorted=True):
-    """The ``k`` largest entries along the last axis and their indices (int32)."""
-    values, indices = torch.topk(x, k, sorted=sorted)
-    return values, indices.to(torch.int32)
+    """The ``k`` largest entries along the last axis and their indices."""
+    return torch.topk(x, k, sorted=sorted)
 
 
 def in_top_k(targets, predictions, k):
@@ -164,6 +163,14 @@ def _overlap_add(frames, stride):
 def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
           center=True):
     """Inverse of ``stft`` (Keras' windowed overlap-add)."""
+    if sequence_length == fft_length and center and window is not None:
+        spec = _complex(x)
+        win = _window(window, sequence_length, spec.real.dtype)
+        batch = tuple(spec.shape[:-2])
+        spec = spec.reshape((-1,) + tuple(spec.shape[-2:])).swapaxes(-2, -1)
+        out = torch.istft(spec, n_fft=fft_length, hop_length=sequence_stride,
+                          win_length=sequence_length, window=win, center=True, length=length)
+        return out.reshape(batch + tuple(out.shape[-1:]))
     frames = irfft(x, fft_length)
     win = None
     if window is not None:

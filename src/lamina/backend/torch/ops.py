@@ -64,8 +64,6 @@ floor = torch.floor
 ceil = torch.ceil
 trunc = torch.trunc
 reciprocal = torch.reciprocal
-maximum = torch.maximum
-minimum = torch.minimum
 fmax = torch.fmax
 fmin = torch.fmin
 equal = torch.eq
@@ -109,7 +107,12 @@ def imag(x):
 
 
 angle = torch.angle
-outer = torch.outer
+
+
+def outer(x1, x2):
+    return torch.outer(x1.reshape(-1), x2.reshape(-1))
+
+
 kron = torch.kron
 einsum = torch.einsum
 moveaxis = torch.movedim
@@ -165,6 +168,24 @@ def round(x, decimals=0):
         factor = 10 ** (-decimals)
         return (torch.round(x.double() / factor) * factor).to(x.dtype)
     return torch.round(x, decimals=decimals)
+
+
+def _scalar_tensor(v):
+    return v if hasattr(v, "__torch_function__") else torch.as_tensor(v, device=DEVICE)
+
+
+def maximum(x1, x2):
+    try:  # tensors: torch's own call; Python numbers (which torch refuses) convert below
+        return torch.maximum(x1, x2)
+    except TypeError:
+        return torch.maximum(_scalar_tensor(x1), _scalar_tensor(x2))
+
+
+def minimum(x1, x2):
+    try:
+        return torch.minimum(x1, x2)
+    except TypeError:
+        return torch.minimum(_scalar_tensor(x1), _scalar_tensor(x2))
 
 
 def clip(x, x_min, x_max):
@@ -319,20 +340,19 @@ def median(x, axis=None, keepdims=False):
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)
 
 
-def quantile(x, q, axis=None, method="linear", keepdims=False):
+def _quantile(fn, x, q, axis, method, keepdims):
     x = _float(x)
-    q = torch.as_tensor(q, dtype=x.dtype, device=x.device) if not hasattr(q, "__torch_function__") \
-        else q.to(x.dtype)
+    q = q.to(x.dtype) if hasattr(q, "__torch_function__") else \
+        torch.as_tensor(np.asarray(q), dtype=x.dtype, device=x.device)
     if axis is None:
-        out = torch.quantile(x.reshape(-1), q, dim=0, interpolation=method)
+        out = fn(x.reshape(-1), q, dim=0, interpolation=method)
         if keepdims:
             out = out.reshape(tuple(q.shape) + (1,) * x.ndim)
         return out
-    axes = _all_dims(x, axis)
-    axes = tuple(a % x.ndim for a in axes)
+    axes = tuple(a % x.ndim for a in _all_dims(x, axis))
     rest = [d for d in range(x.ndim) if d not in axes]
     moved = x.permute(*rest, *axes).reshape([x.shape[d] for d in rest] + [-1])
-    out = torch.quantile(moved, q, dim=-1, interpolation=method)
+    out = fn(moved, q, dim=-1, interpolation=method)
     if keepdims:
         shape = list(x.shape)
         for a in axes:
@@ -341,9 +361,12 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     return out
 
 
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    return _quantile(torch.quantile, x, q, axis, method, keepdims)
+
+
 def percentile(x, q, axis=None, method="linear", keepdims=False):
-    q = _t(q).to(torch.float64) / 100.0 if hasattr(q, "__torch_function__") or not \
-        isinstance(q, (int, float)) else q / 100.0
+    q = q / 100.0 if hasattr(q, "__torch_function__") else np.asarray(q, dtype="float64") / 100.0
     return quantile(x, q, axis=axis, method=method, keepdims=keepdims)
 
 
@@ -440,13 +463,7 @@ def nancumprod(x, axis=None, dtype=None):
 
 
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    x = _float(x)
-    q = torch.as_tensor(q, dtype=x.dtype, device=x.device)
-    if axis is None:
-        out = torch.nanquantile(x.reshape(-1), q, dim=0, interpolation=method)
-        return out.reshape(tuple(q.shape) + (1,) * x.ndim) if keepdims else out
-    out = torch.nanquantile(x, q, dim=axis, keepdim=keepdims, interpolation=method)
-    return out
+    return _quantile(torch.nanquantile, x, q, axis, method, keepdims)
 
 
 def nanmedian(x, axis=None, keepdims=False):

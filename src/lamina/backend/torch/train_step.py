@@ -25,8 +25,14 @@ ADAM_FUSED = _HAS_FUSED_ADAM
 
 
 def gradients(loss, variables):
+    """d loss / d variables; None becomes zeros, and every gradient is laid out like its
+    variable (a gradient through ``w.t()`` comes back transposed-strided, and the fused
+    optimizer kernels read raw memory)."""
     grads = torch.autograd.grad(loss, variables, allow_unused=True)
-    return [torch.zeros_like(v) if g is None else g for g, v in zip(grads, variables)]
+    return [
+        torch.zeros_like(v) if g is None else (g if g.stride() == v.stride() else g.contiguous())
+        for g, v in zip(grads, variables)
+    ]
 
 
 def zeros_like_list(variables):

@@ -70,7 +70,7 @@ class RNN(Layer):
             )
         self.state_size = [state_size] if isinstance(state_size, int) else list(state_size)
         self.single_state = isinstance(state_size, int)
-        call = getattr(cell, "call")
+        call = cell.call
         import inspect
 
         try:
@@ -208,9 +208,7 @@ class RNN(Layer):
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
         if backend.float_dtype_like(sequences) and \
-                backend.dtype_of(sequences) != self.compute_dtype:
-            sequences = backend.cast(sequences, self.compute_dtype)
-        elif not backend.float_dtype_like(sequences):
+                backend.dtype_of(sequences) != self.compute_dtype or not backend.float_dtype_like(sequences):
             sequences = backend.cast(sequences, self.compute_dtype)
         if self.unroll and sequences.shape[1] is None:
             raise ValueError("Cannot unroll a RNN if the time dimension is undefined.")
