@@ -112,3 +112,30 @@ def test_keras_max_epochs_is_honoured(tmp_path):
     result = run_script(SCRIPTS / "seed_001_binary_mlp.py", tmp_path, {"KERAS_MAX_EPOCHS": "2"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Epoch 2/2" in result.stdout and "Epoch 3/" not in result.stdout
+
+
+def test_seed_002_convnet_block_is_verbatim():
+    files = sorted(SEEDS.glob("002_*.txt")) if SEEDS.exists() else []
+    if not files:
+        pytest.skip("../shared/seeds is not beside this checkout")
+    block = _norm(_blocks(files[0].read_text(encoding="utf-8"))[0])
+    script = _norm(_without_glue((SCRIPTS / "seed_002_convnet.py").read_text("utf-8")))
+    assert script == block
+
+
+def test_seed_003_convnet_is_verbatim():
+    files = sorted(SEEDS.glob("003_*.txt")) if SEEDS.exists() else []
+    if not files:
+        pytest.skip("../shared/seeds is not beside this checkout")
+    block = _norm(_blocks(files[0].read_text(encoding="utf-8"))[3])
+    script = _norm(_without_glue((SCRIPTS / "seed_003_convnet.py").read_text("utf-8")))
+    assert script == block
+
+
+@pytest.mark.parametrize("script, epochs", [("seed_002_convnet.py", 5),
+                                            ("seed_003_convnet.py", 10)])
+def test_seed_convnets_reach_90_percent_on_the_sample(tmp_path, script, epochs):
+    result = run_script(SCRIPTS / script, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"Epoch {epochs}/{epochs}" in result.stdout
+    assert _accuracy(result.stdout) >= 0.9
