@@ -13,7 +13,7 @@ class InputLayer(Layer):
     """The layer behind ``Input()``: it owns the symbolic tensor a model's data replaces.
 
     >>> import lamina
-    >>> lamina.layers.InputLayer(shape=(4,)).output.shape
+    >>> tuple(lamina.layers.InputLayer(shape=(4,)).output.shape)
     (None, 4)
     """
 
@@ -80,7 +80,7 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
 
     >>> import lamina
     >>> x = lamina.Input(shape=(784,))
-    >>> x.shape
+    >>> tuple(x.shape)
     (None, 784)
     """
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,

@@ -14,7 +14,7 @@ straight to ``call``.
 ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
 ...     def call(self, x):
 ...         return x * self.w
->>> Scale()(lamina.ops.ones((2, 3))).shape
+>>> tuple(Scale()(lamina.ops.ones((2, 3))).shape)
 (2, 3)
 """
 

@@ -11,7 +11,7 @@
 ...         self.out = lamina.layers.Dense(1)
 ...     def call(self, x):
 ...         return self.out(self.hidden(x))
->>> TwoLayer()(lamina.ops.ones((2, 3))).shape
+>>> tuple(TwoLayer()(lamina.ops.ones((2, 3))).shape)
 (2, 1)
 """
 

@@ -12,7 +12,7 @@ carry no check for it (DESIGN rule 2).
 
 >>> import lamina
 >>> a = lamina.Input(shape=(3,))
->>> (lamina.ops.concatenate([a, a * 2.0], axis=1)).shape
+>>> tuple((lamina.ops.concatenate([a, a * 2.0], axis=1)).shape)
 (None, 6)
 """
 

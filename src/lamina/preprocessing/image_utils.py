@@ -6,7 +6,7 @@ These read and write files with Pillow, imported only when a function needs it.
 >>> img = array_to_img(np.zeros((4, 5, 3)))
 >>> img.size  # PIL sizes are (width, height)
 (5, 4)
->>> img_to_array(img).shape
+>>> tuple(img_to_array(img).shape)
 (4, 5, 3)
 """
 
@@ -87,7 +87,7 @@ def array_to_img(x, data_format: str | None = None, scale: bool = True, dtype: s
 def img_to_array(img, data_format: str | None = None, dtype: str | None = None) -> np.ndarray:
     """A PIL image (or anything array-like) as a rank-3 float array.
 
-    >>> img_to_array(np.zeros((3, 2)), data_format="channels_first").shape
+    >>> tuple(img_to_array(np.zeros((3, 2)), data_format="channels_first").shape)
     (1, 3, 2)
     """
     data_format = config.standardize_data_format(data_format)
@@ -170,7 +170,7 @@ def smart_resize(x, size, interpolation: str = "bilinear", data_format: str = "c
     """Resize image(s) to ``size`` without distorting them: crop the centre to the target's
     aspect ratio, then resize (NumPy in, NumPy out).
 
-    >>> smart_resize(np.zeros((10, 20, 3)), (5, 5)).shape
+    >>> tuple(smart_resize(np.zeros((10, 20, 3)), (5, 5)).shape)
     (5, 5, 3)
     """
     from lamina.preprocessing.resize import resize_images

@@ -21,7 +21,7 @@ def to_categorical(x, num_classes: int | None = None, dtype="float32") -> np.nda
             returns the float type models train in, as Keras 2 did, which also accepted
             ``dtype``).
 
-    >>> to_categorical([[1], [0]]).shape
+    >>> tuple(to_categorical([[1], [0]]).shape)
     (2, 2)
     """
     x = np.asarray(x, dtype="int64")

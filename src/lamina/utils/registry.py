@@ -4,7 +4,9 @@ It sits on the lowest floor (it imports nothing from lamina), so activations, in
 layers and losses can all serialize themselves; ``lamina.saving`` re-exports the public part.
 
 >>> @register_keras_serializable(package="my_pkg")
-... class Scale: ...
+... class Scale:
+...     def get_config(self):
+...         return {}
 >>> get_registered_name(Scale)
 'my_pkg>Scale'
 """

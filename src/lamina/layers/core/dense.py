@@ -13,7 +13,7 @@ class Dense(Layer):
 
     >>> import lamina
     >>> layer = lamina.layers.Dense(3, activation="relu")
-    >>> layer(lamina.ops.ones((2, 4))).shape
+    >>> tuple(layer(lamina.ops.ones((2, 4))).shape)
     (2, 3)
     """
 

@@ -27,7 +27,7 @@ class Embedding(Layer):
 
     >>> import lamina
     >>> emb = lamina.layers.Embedding(10, 4)
-    >>> emb(lamina.ops.convert_to_tensor([[1, 2, 3]])).shape
+    >>> tuple(emb(lamina.ops.convert_to_tensor([[1, 2, 3]])).shape)
     (1, 3, 4)
     """
 

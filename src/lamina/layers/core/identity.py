@@ -9,7 +9,7 @@ class Identity(Layer):
     """A placeholder layer that returns its input.
 
     >>> import lamina
-    >>> lamina.layers.Identity()(lamina.ops.ones((1, 2))).shape
+    >>> tuple(lamina.layers.Identity()(lamina.ops.ones((1, 2))).shape)
     (1, 2)
     """
 

@@ -13,7 +13,7 @@ class Concatenate(Merge):
 
     >>> import lamina
     >>> layer = lamina.layers.Concatenate()
-    >>> layer([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 4))]).shape
+    >>> tuple(layer([lamina.ops.ones((2, 3)), lamina.ops.ones((2, 4))]).shape)
     (2, 7)
     """
 

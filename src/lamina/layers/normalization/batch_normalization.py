@@ -21,7 +21,7 @@ class BatchNormalization(Layer):
 
     >>> import lamina
     >>> bn = lamina.layers.BatchNormalization()
-    >>> bn(lamina.ops.ones((4, 3)), training=True).shape
+    >>> tuple(bn(lamina.ops.ones((4, 3)), training=True).shape)
     (4, 3)
     """
 

@@ -18,7 +18,7 @@ class GroupNormalization(Layer):
 
     >>> import lamina
     >>> gn = lamina.layers.GroupNormalization(groups=2)
-    >>> gn(lamina.ops.ones((2, 5, 4))).shape
+    >>> tuple(gn(lamina.ops.ones((2, 5, 4))).shape)
     (2, 5, 4)
     """
 

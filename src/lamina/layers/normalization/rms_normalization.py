@@ -12,7 +12,7 @@ class RMSNormalization(Layer):
     """``x * rsqrt(mean(x**2, axis) + epsilon) * scale`` (Zhang and Sennrich, 2019).
 
     >>> import lamina
-    >>> lamina.layers.RMSNormalization()(lamina.ops.ones((2, 3))).shape
+    >>> tuple(lamina.layers.RMSNormalization()(lamina.ops.ones((2, 3))).shape)
     (2, 3)
     """
 

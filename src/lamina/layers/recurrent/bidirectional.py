@@ -19,7 +19,7 @@ class Bidirectional(Layer):
 
     >>> import lamina
     >>> bi = lamina.layers.Bidirectional(lamina.layers.LSTM(4, return_sequences=True))
-    >>> bi(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(bi(lamina.ops.ones((2, 3, 5))).shape)
     (2, 3, 8)
     """
 

@@ -24,7 +24,7 @@ class GRUCell(Layer, DropoutRNNCell):
     recurrent biases.
 
     >>> import lamina
-    >>> lamina.layers.RNN(lamina.layers.GRUCell(4))(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(lamina.layers.RNN(lamina.layers.GRUCell(4))(lamina.ops.ones((2, 3, 5))).shape)
     (2, 4)
     """
 
@@ -152,7 +152,7 @@ class GRU(RNN):
     it runs on torch's fused GRU kernel, which computes the same formulation.
 
     >>> import lamina
-    >>> lamina.layers.GRU(4)(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(lamina.layers.GRU(4)(lamina.ops.ones((2, 3, 5))).shape)
     (2, 4)
     """
 

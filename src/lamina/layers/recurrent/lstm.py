@@ -37,7 +37,7 @@ class LSTMCell(Layer, DropoutRNNCell):
     """One LSTM step: ``call(x_t, [h, c]) -> (h_new, [h_new, c_new])``; run it with ``RNN``.
 
     >>> import lamina
-    >>> lamina.layers.RNN(lamina.layers.LSTMCell(4))(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(lamina.layers.RNN(lamina.layers.LSTMCell(4))(lamina.ops.ones((2, 3, 5))).shape)
     (2, 4)
     """
 
@@ -142,7 +142,7 @@ class LSTM(RNN):
     Keras' defaults (tanh, sigmoid), with no recurrent dropout and no unrolling.
 
     >>> import lamina
-    >>> lamina.layers.LSTM(4, return_sequences=True)(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(lamina.layers.LSTM(4, return_sequences=True)(lamina.ops.ones((2, 3, 5))).shape)
     (2, 3, 4)
     """
 

@@ -33,7 +33,7 @@ class RNN(Layer):
 
     >>> import lamina
     >>> layer = lamina.layers.RNN(lamina.layers.SimpleRNNCell(4), return_sequences=True)
-    >>> layer(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(layer(lamina.ops.ones((2, 3, 5))).shape)
     (2, 3, 4)
     """
 

@@ -20,7 +20,7 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
     """One fully connected recurrent step; run it with ``RNN``.
 
     >>> import lamina
-    >>> lamina.layers.RNN(lamina.layers.SimpleRNNCell(4))(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(lamina.layers.RNN(lamina.layers.SimpleRNNCell(4))(lamina.ops.ones((2, 3, 5))).shape)
     (2, 4)
     """
 
@@ -95,7 +95,7 @@ class SimpleRNN(RNN):
     torch's fused RNN kernel.
 
     >>> import lamina
-    >>> lamina.layers.SimpleRNN(4)(lamina.ops.ones((2, 3, 5))).shape
+    >>> tuple(lamina.layers.SimpleRNN(4)(lamina.ops.ones((2, 3, 5))).shape)
     (2, 4)
     """
 

@@ -14,7 +14,7 @@ class StackedRNNCells(Layer):
 
     >>> import lamina
     >>> cells = [lamina.layers.LSTMCell(4), lamina.layers.GRUCell(3)]
-    >>> lamina.layers.RNN(lamina.layers.StackedRNNCells(cells))(lamina.ops.ones((2, 5, 6))).shape
+    >>> tuple(lamina.layers.RNN(lamina.layers.StackedRNNCells(cells))(lamina.ops.ones((2, 5, 6))).shape)
     (2, 3)
     """
 

@@ -18,7 +18,7 @@ class TimeDistributed(Layer):
 
     >>> import lamina
     >>> td = lamina.layers.TimeDistributed(lamina.layers.Dense(3))
-    >>> td(lamina.ops.ones((2, 5, 4))).shape
+    >>> tuple(td(lamina.ops.ones((2, 5, 4))).shape)
     (2, 5, 3)
     """
 

@@ -38,7 +38,7 @@ class SpatialDropout1D(_SpatialDropout):
     """Dropout of whole channels of ``(batch, steps, channels)`` inputs.
 
     >>> import lamina
-    >>> lamina.layers.SpatialDropout1D(0.5)(lamina.ops.ones((1, 3, 2))).shape
+    >>> tuple(lamina.layers.SpatialDropout1D(0.5)(lamina.ops.ones((1, 3, 2))).shape)
     (1, 3, 2)
     """
 
@@ -69,7 +69,7 @@ class SpatialDropout2D(_SpatialDropoutND):
     """Dropout of whole feature maps of 4D image inputs.
 
     >>> import lamina
-    >>> lamina.layers.SpatialDropout2D(0.5)(lamina.ops.ones((1, 2, 2, 3))).shape
+    >>> tuple(lamina.layers.SpatialDropout2D(0.5)(lamina.ops.ones((1, 2, 2, 3))).shape)
     (1, 2, 2, 3)
     """
 
@@ -80,7 +80,7 @@ class SpatialDropout3D(_SpatialDropoutND):
     """Dropout of whole feature maps of 5D volume inputs.
 
     >>> import lamina
-    >>> lamina.layers.SpatialDropout3D(0.5)(lamina.ops.ones((1, 2, 2, 2, 3))).shape
+    >>> tuple(lamina.layers.SpatialDropout3D(0.5)(lamina.ops.ones((1, 2, 2, 2, 3))).shape)
     (1, 2, 2, 2, 3)
     """
 

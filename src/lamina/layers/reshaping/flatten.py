@@ -13,7 +13,7 @@ class Flatten(Layer):
     """``(batch, d1, d2, ...)`` -> ``(batch, d1*d2*...)``; channels_first data is moved last first.
 
     >>> import lamina
-    >>> lamina.layers.Flatten()(lamina.ops.ones((2, 3, 4))).shape
+    >>> tuple(lamina.layers.Flatten()(lamina.ops.ones((2, 3, 4))).shape)
     (2, 12)
     """
 

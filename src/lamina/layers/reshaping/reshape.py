@@ -12,7 +12,7 @@ class Reshape(Layer):
     """Reshapes each sample to ``target_shape`` (one entry may be -1).
 
     >>> import lamina
-    >>> lamina.layers.Reshape((3, 4))(lamina.ops.ones((2, 12))).shape
+    >>> tuple(lamina.layers.Reshape((3, 4))(lamina.ops.ones((2, 12))).shape)
     (2, 3, 4)
     """
 
