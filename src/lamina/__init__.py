@@ -24,6 +24,7 @@ from lamina import (
     ops,
     optimizers,
     preprocessing,
+    random,
     regularizers,
     saving,
     utils,

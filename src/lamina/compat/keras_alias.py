@@ -12,6 +12,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+import types
 
 # Keras module path -> lamina module path, for paths that are not simply keras.X -> lamina.X
 MODULE_MAP = {
@@ -46,12 +47,32 @@ def target_of(fullname: str) -> str | None:
     return None
 
 
+class _KerasRoot(types.ModuleType):
+    """The ``keras`` module: lamina's public names, except where Keras' differ.
+
+    ``keras.backend`` is Keras 2's function set (``K.mean``, ``K.epsilon``), not lamina's
+    engine package, so the root is a thin view of lamina rather than lamina itself.
+    """
+
+    def __getattr__(self, name):
+        lamina = importlib.import_module("lamina")
+        return getattr(lamina, name)
+
+    def __dir__(self):
+        return sorted(set(dir(importlib.import_module("lamina"))) | set(self.__dict__))
+
+
 class _AliasLoader(importlib.abc.Loader):
     def __init__(self, target):
         self.target = target
 
     def create_module(self, spec):
-        module = importlib.import_module(self.target)
+        if spec.name == "keras":
+            module = _KerasRoot("keras", importlib.import_module("lamina").__doc__)
+            module.__path__ = []
+            module.backend = importlib.import_module("lamina.compat.backend")
+        else:
+            module = importlib.import_module(self.target)
         # `from keras.utils import np_utils` looks for the attribute on lamina.utils first
         # (and then for `lamina.utils.np_utils`), so legacy children are set as attributes.
         prefix = spec.name + "."

@@ -7,5 +7,6 @@ __all__ = ["Activation", "Dense", "Identity", "Lambda"]
 
 from lamina.layers.core.embedding import Embedding  # noqa: E402
 from lamina.layers.core.masking import Masking  # noqa: E402
+from lamina.layers.core.op_layer import OpLayer  # noqa: E402
 
-__all__ += ["Embedding", "Masking"]
+__all__ += ["Embedding", "Masking", "OpLayer"]
