@@ -1,0 +1,149 @@
+"""Private helpers shared by the NumPy-like op modules (ops.py, ops_reduce.py, ops_array.py).
+"""
+
+from __future__ import annotations
+
+
+import numpy as np
+import torch
+
+from lamina import config
+from lamina.backend.torch.core import DEVICE, convert_to_tensor, to_engine_dtype
+
+
+_F = torch.nn.functional
+
+
+_INT32 = torch.int32
+
+
+_SMALL_INTS = (torch.bool, torch.int8, torch.int16, torch.uint8)
+
+
+def _t(x):
+    """``x`` as a tensor: tensors (and symbolic tensors) pass, arrays and lists convert."""
+    return x if hasattr(x, "__torch_function__") else convert_to_tensor(x)
+
+
+def _dims(axis):
+    if axis is None:
+        return None
+    return tuple(axis) if isinstance(axis, (list, tuple)) else axis
+
+
+def _all_dims(x, axis):
+    """Torch's reductions that need explicit dims: every dim for ``axis=None``."""
+    if axis is None:
+        return tuple(range(x.ndim))
+    return tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+
+
+def _float(x):
+    """Ints and bools promote to float32 (floatx) for maths that needs floats, as Keras."""
+    return x if x.is_floating_point() or x.is_complex() else x.to(to_engine_dtype(config.floatx()))
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def _int32(x):
+    return x.to(_INT32)
+
+
+def _scalar_tensor(v):
+    return v if hasattr(v, "__torch_function__") else torch.as_tensor(v, device=DEVICE)
+
+
+def _quantile(fn, x, q, axis, method, keepdims):
+    x = _float(x)
+    q = q.to(x.dtype) if hasattr(q, "__torch_function__") else \
+        torch.as_tensor(np.asarray(q), dtype=x.dtype, device=x.device)
+    if axis is None:
+        out = fn(x.reshape(-1), q, dim=0, interpolation=method)
+        if keepdims:
+            out = out.reshape(tuple(q.shape) + (1,) * x.ndim)
+        return out
+    axes = tuple(a % x.ndim for a in _all_dims(x, axis))
+    rest = [d for d in range(x.ndim) if d not in axes]
+    moved = x.permute(*rest, *axes).reshape([x.shape[d] for d in rest] + [-1])
+    out = fn(moved, q, dim=-1, interpolation=method)
+    if keepdims:
+        shape = list(x.shape)
+        for a in axes:
+            shape[a] = 1
+        out = out.reshape(tuple(q.shape) + tuple(shape))
+    return out
+
+
+def _cum(fn, x, axis, dtype):
+    dt = to_engine_dtype(dtype)
+    if dt is None and x.dtype in _SMALL_INTS:
+        dt = _INT32
+    if axis is None:
+        return fn(x.reshape(-1), dim=0, dtype=dt)
+    return fn(x, dim=axis, dtype=dt)
+
+
+def _nan_fill(x, value):
+    return torch.where(torch.isnan(x), torch.full((), value, dtype=x.dtype, device=x.device), x) \
+        if x.is_floating_point() else x
+
+
+def _nanarg(fn, fill, x, axis, keepdims):
+    filled = _nan_fill(x, fill)
+    out = fn(filled, axis, keepdims)
+    all_nan = torch.all(torch.isnan(x), dim=axis, keepdim=keepdims) if axis is not None else \
+        torch.all(torch.isnan(x))
+    return torch.where(all_nan, torch.full((), -1, dtype=_INT32, device=x.device), out)
+
+
+def _rep(repeats):
+    if isinstance(repeats, (list, tuple, np.ndarray)):
+        return torch.as_tensor(np.asarray(repeats), dtype=torch.int64, device=DEVICE)
+    return repeats
+
+
+def _pad_axis(x, axis, before, after, mode):
+    if mode == "symmetric":
+        idx = torch.arange(-before, x.shape[axis] + after, device=x.device)
+        n = x.shape[axis]
+        period = 2 * n
+        idx = idx % period
+        idx = torch.where(idx >= n, period - 1 - idx, idx)
+        return torch.index_select(x, axis, idx)
+    moved = torch.movedim(x, axis, -1)
+    shape = moved.shape
+    flat = moved.reshape(1, -1, shape[-1])
+    dtype = flat.dtype
+    if not flat.is_floating_point():
+        flat = flat.double()
+    out = _F.pad(flat, [before, after], mode=mode).to(dtype)
+    return torch.movedim(out.reshape(*shape[:-1], out.shape[-1]), -1, axis)
+
+
+def _dtype_or_float(dtype):
+    return to_engine_dtype(dtype or config.floatx())
+
+
+def _fill_dtype(fill_value, dtype):
+    if dtype is not None:
+        return to_engine_dtype(dtype)
+    if isinstance(fill_value, bool):
+        return torch.bool
+    if isinstance(fill_value, int):
+        return _INT32
+    if isinstance(fill_value, float):
+        return to_engine_dtype(config.floatx())
+    return None
+
+
+def _window(fn, x, **kwargs):
+    return fn(int(x), periodic=False, dtype=to_engine_dtype(config.floatx()), device=DEVICE,
+              **kwargs)
+
+
+def _wrap_negative(indices, size):
+    return torch.where(indices < 0, indices + size, indices)
+
+
