@@ -9,8 +9,6 @@ True
 
 from __future__ import annotations
 
-import inspect
-
 from lamina.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
 from lamina.losses.probabilistic import (
     BinaryCrossentropy,
@@ -56,7 +54,12 @@ from lamina.losses.hinge import (
 )
 from lamina.losses.segmentation import Dice, Tversky, dice, tversky
 from lamina.losses.similarity import Circle, circle
-from lamina.losses.wrapper import LossFunctionWrapper, deserialize_function, serialize_function
+from lamina.losses.wrapper import (
+    LossFunctionWrapper,
+    deserialize_function,
+    get_object,
+    serialize_function,
+)
 from lamina.utils import registry
 
 ALL_OBJECTS = (
@@ -165,25 +168,7 @@ def get(identifier):
     >>> get("categorical_crossentropy") is categorical_crossentropy
     True
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = registry.get_registered_object(identifier, None, ALL_OBJECTS_DICT)
-        if obj is None:
-            raise ValueError(
-                f"Could not interpret loss identifier: {identifier!r}. Known losses: "
-                f"{', '.join(sorted(ALL_OBJECTS_DICT))}."
-            )
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if not callable(obj):
-        # ValueError, not TypeError: what Keras raises, so user code catching it works
-        raise ValueError(f"Could not interpret loss identifier: {identifier!r}")  # noqa: TRY004
-    return obj
+    return get_object(identifier, ALL_OBJECTS_DICT, deserialize, "loss", "losses")
 
 
 def is_binary_or_sparse_categorical(y_true_shape, y_pred_shape):

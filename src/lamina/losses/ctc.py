@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from lamina import ops
 from lamina.backend import core
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 # a finite "log 0": keeps logsumexp and its gradient free of inf - inf
 _LOG_ZERO = -1e30
@@ -89,7 +89,7 @@ def ctc(y_true, y_pred):
     return ctc_loss(y_true, y_pred, label_length, mask_index=0)
 
 
-class CTC(LossFunctionWrapper):
+class CTC(_BuiltinLoss):
     """The CTC loss for unsegmented sequence labelling (speech, handwriting).
 
     ``y_true``: (batch, max_label_length) integers padded with 0, the blank class;
@@ -98,6 +98,3 @@ class CTC(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
         super().__init__(ctc, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}

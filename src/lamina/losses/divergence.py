@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lamina import config, ops
 from lamina.backend import core
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def kl_divergence(y_true, y_pred):
@@ -36,7 +36,7 @@ def poisson(y_true, y_pred):
     return ops.mean(y_pred - y_true * ops.log(y_pred + config.epsilon()), axis=-1)
 
 
-class KLDivergence(LossFunctionWrapper):
+class KLDivergence(_BuiltinLoss):
     """Kullback-Leibler divergence ``sum(y_true * log(y_true / y_pred))``.
 
     >>> KLDivergence()([[0.5, 0.5]], [[0.5, 0.5]])
@@ -46,11 +46,8 @@ class KLDivergence(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
         super().__init__(kl_divergence, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class Poisson(LossFunctionWrapper):
+class Poisson(_BuiltinLoss):
     """Poisson loss ``mean(y_pred - y_true * log(y_pred))``.
 
     >>> Poisson()([[0.0]], [[2.0]])
@@ -59,6 +56,3 @@ class Poisson(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
         super().__init__(poisson, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}

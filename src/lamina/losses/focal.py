@@ -13,7 +13,7 @@ import warnings
 from lamina import config, ops
 from lamina.backend import core
 from lamina.losses.probabilistic import _check_axis
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def binary_focal_crossentropy(
@@ -93,7 +93,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     return (1 - ops.power(p, q)) / q
 
 
-class BinaryFocalCrossentropy(LossFunctionWrapper):
+class BinaryFocalCrossentropy(_BuiltinLoss):
     """Focal binary cross-entropy (Lin et al., 2017): easy examples count less.
 
     Args:
@@ -104,6 +104,15 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
     >>> BinaryFocalCrossentropy(gamma=0.0)([[1.0]], [[0.5]])   # plain BCE: log 2
     tensor(0.6931)
     """
+
+    _config_keys = (
+        "from_logits",
+        "label_smoothing",
+        "axis",
+        "apply_class_balancing",
+        "alpha",
+        "gamma",
+    )
 
     def __init__(
         self,
@@ -129,32 +138,16 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
             label_smoothing=label_smoothing,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.apply_class_balancing = apply_class_balancing
-        self.alpha = alpha
-        self.gamma = gamma
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-            "apply_class_balancing": self.apply_class_balancing,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-        }
 
 
-class CategoricalFocalCrossentropy(LossFunctionWrapper):
+class CategoricalFocalCrossentropy(_BuiltinLoss):
     """Focal categorical cross-entropy for one-hot labels.
 
     >>> round(float(CategoricalFocalCrossentropy()([[0.0, 1.0]], [[0.0, 1.0]])), 6)
     0.0
     """
+
+    _config_keys = ("from_logits", "label_smoothing", "axis", "alpha", "gamma")
 
     def __init__(
         self,
@@ -178,25 +171,9 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
             label_smoothing=label_smoothing,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.alpha = alpha
-        self.gamma = gamma
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-        }
 
 
-class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+class CategoricalGeneralizedCrossEntropy(_BuiltinLoss):
     """Generalized cross-entropy (Zhang & Sabuncu, 2018) for integer labels: ``(1 - p**q) / q``.
 
     ``q`` in (0, 1): near 0 it behaves like cross-entropy, at 1 like mean absolute error.
@@ -204,6 +181,8 @@ class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
     >>> CategoricalGeneralizedCrossEntropy(q=0.5)([1], [[0.0, 1.0]])
     tensor(0.)
     """
+
+    _config_keys = ("q",)
 
     def __init__(
         self,
@@ -221,7 +200,3 @@ class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
             dtype=dtype,
             q=q,
         )
-        self.q = q
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction, "q": self.q}

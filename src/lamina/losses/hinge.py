@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lamina import ops
 from lamina.backend import core
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def _prepare(y_true, y_pred):
@@ -60,7 +60,7 @@ def categorical_hinge(y_true, y_pred):
     return ops.clip(neg - pos + 1.0, 0.0, None)
 
 
-class Hinge(LossFunctionWrapper):
+class Hinge(_BuiltinLoss):
     """``mean(maximum(1 - y_true * y_pred, 0))`` with labels -1/1 (0/1 are converted).
 
     >>> Hinge()([[-1.0, 1.0]], [[-2.0, 0.5]])
@@ -70,11 +70,8 @@ class Hinge(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
         super().__init__(hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class SquaredHinge(LossFunctionWrapper):
+class SquaredHinge(_BuiltinLoss):
     """``mean(square(maximum(1 - y_true * y_pred, 0)))`` with labels -1/1 (0/1 converted).
 
     >>> SquaredHinge()([[-1.0, 1.0]], [[-2.0, 0.5]])
@@ -84,11 +81,8 @@ class SquaredHinge(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
         super().__init__(squared_hinge, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class CategoricalHinge(LossFunctionWrapper):
+class CategoricalHinge(_BuiltinLoss):
     """``maximum(neg - pos + 1, 0)`` for one-hot labels: pos is the true class's score, neg the
     best other score.
 
@@ -98,6 +92,3 @@ class CategoricalHinge(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
         super().__init__(categorical_hinge, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}

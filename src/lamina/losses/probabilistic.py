@@ -15,7 +15,7 @@ import warnings
 from lamina import ops
 from lamina.backend import core
 from lamina.losses.loss import set_mask
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def _check_axis(axis):
@@ -121,7 +121,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return res
 
 
-class BinaryCrossentropy(LossFunctionWrapper):
+class BinaryCrossentropy(_BuiltinLoss):
     """Binary cross-entropy between 0/1 labels and probabilities (or logits).
 
     Args:
@@ -133,6 +133,8 @@ class BinaryCrossentropy(LossFunctionWrapper):
     >>> round(float(bce([0, 1, 0, 0], [-18.6, 0.51, 2.94, -12.8])), 3)
     0.865
     """
+
+    _config_keys = ("from_logits", "label_smoothing", "axis")
 
     def __init__(
         self,
@@ -152,21 +154,9 @@ class BinaryCrossentropy(LossFunctionWrapper):
             label_smoothing=label_smoothing,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
 
 
-class CategoricalCrossentropy(LossFunctionWrapper):
+class CategoricalCrossentropy(_BuiltinLoss):
     """Cross-entropy between one-hot labels and a probability distribution (or logits).
 
     Args:
@@ -177,6 +167,8 @@ class CategoricalCrossentropy(LossFunctionWrapper):
     >>> CategoricalCrossentropy()([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
     tensor(1.1769)
     """
+
+    _config_keys = ("from_logits", "label_smoothing", "axis")
 
     def __init__(
         self,
@@ -196,21 +188,9 @@ class CategoricalCrossentropy(LossFunctionWrapper):
             label_smoothing=label_smoothing,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
 
 
-class SparseCategoricalCrossentropy(LossFunctionWrapper):
+class SparseCategoricalCrossentropy(_BuiltinLoss):
     """Cross-entropy between integer labels and a probability distribution (or logits).
 
     Args:
@@ -221,6 +201,9 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     >>> SparseCategoricalCrossentropy()([1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
     tensor(1.1769)
     """
+
+    # Keras 3 leaves `axis` out of this config; files it writes have no such key
+    _config_keys = ("from_logits", "ignore_class")
 
     def __init__(
         self,
@@ -240,15 +223,4 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             ignore_class=ignore_class,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
         self.axis = axis
-
-    def get_config(self) -> dict:
-        # Keras 3 leaves `axis` out of this config; files it writes have no such key
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "ignore_class": self.ignore_class,
-        }

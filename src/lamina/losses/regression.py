@@ -15,7 +15,7 @@ import math
 from lamina import config, ops
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def _prepare(y_true, y_pred):
@@ -44,7 +44,7 @@ def mean_absolute_error(y_true, y_pred):
     return ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
 
-class MeanSquaredError(LossFunctionWrapper):
+class MeanSquaredError(_BuiltinLoss):
     """Mean of the squared errors: ``mean(square(y_true - y_pred))``.
 
     >>> MeanSquaredError()([1.0, 0.0, 1.0], [0.9, 0.1, 0.8])   # about 0.02
@@ -54,11 +54,8 @@ class MeanSquaredError(LossFunctionWrapper):
     def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
         super().__init__(mean_squared_error, name=name, reduction=reduction, dtype=dtype)
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class MeanAbsoluteError(LossFunctionWrapper):
+class MeanAbsoluteError(_BuiltinLoss):
     """Mean of the absolute errors: ``mean(abs(y_true - y_pred))``.
 
     >>> MeanAbsoluteError()([1.0, 0.3, 1.0], [1.9, 0.3, 1.8])  # about 0.567
@@ -67,9 +64,6 @@ class MeanAbsoluteError(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
@@ -138,7 +132,7 @@ def log_cosh(y_true, y_pred):
     return ops.mean(x + ops.softplus(x * -2.0) - math.log(2.0), axis=-1)
 
 
-class MeanAbsolutePercentageError(LossFunctionWrapper):
+class MeanAbsolutePercentageError(_BuiltinLoss):
     """Mean absolute percentage error: ``100 * mean(abs((y_true - y_pred) / y_true))``.
 
     >>> MeanAbsolutePercentageError()([[1.0, 2.0]], [[1.5, 2.0]])
@@ -152,11 +146,8 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
             mean_absolute_percentage_error, name=name, reduction=reduction, dtype=dtype
         )
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class MeanSquaredLogarithmicError(LossFunctionWrapper):
+class MeanSquaredLogarithmicError(_BuiltinLoss):
     """Mean squared logarithmic error: ``mean(square(log(y_true + 1) - log(y_pred + 1)))``.
 
     >>> MeanSquaredLogarithmicError()([[0.0]], [[0.0]])
@@ -170,43 +161,36 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
             mean_squared_logarithmic_error, name=name, reduction=reduction, dtype=dtype
         )
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class CosineSimilarity(LossFunctionWrapper):
+class CosineSimilarity(_BuiltinLoss):
     """The negated cosine similarity between labels and predictions along ``axis``.
 
     >>> CosineSimilarity()([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])
     tensor(-0.5000)
     """
 
+    _config_keys = ()  # Keras 3 leaves `axis` out of this config
+
     def __init__(
         self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None
     ):
         super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
 
-    def get_config(self) -> dict:
-        # Keras 3 leaves `axis` out of this config
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class Huber(LossFunctionWrapper):
+class Huber(_BuiltinLoss):
     """The Huber loss: quadratic for errors up to ``delta``, linear beyond.
 
     >>> Huber()([[0.0, 0.0]], [[0.5, 3.0]])
     tensor(1.3125)
     """
 
+    _config_keys = ()  # Keras 3 leaves `delta` out of this config
+
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)
 
-    def get_config(self) -> dict:
-        # Keras 3 leaves `delta` out of this config
-        return {"name": self.name, "reduction": self.reduction}
 
-
-class LogCosh(LossFunctionWrapper):
+class LogCosh(_BuiltinLoss):
     """The logarithm of the hyperbolic cosine of the prediction error.
 
     >>> LogCosh()([[0.0]], [[0.0]])
@@ -215,6 +199,3 @@ class LogCosh(LossFunctionWrapper):
 
     def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
         super().__init__(log_cosh, name=name, reduction=reduction, dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lamina import config, ops
 from lamina.backend import core
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def _prepare(y_true, y_pred):
@@ -46,7 +46,7 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     return 1 - intersection / (intersection + fp * alpha + fn * beta + config.epsilon())
 
 
-class Dice(LossFunctionWrapper):
+class Dice(_BuiltinLoss):
     """The Dice loss ``1 - dice coefficient``.
 
     Args:
@@ -56,20 +56,20 @@ class Dice(LossFunctionWrapper):
     tensor(0.3333)
     """
 
+    _config_keys = ("axis",)
+
     def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
         super().__init__(dice, name=name, reduction=reduction, dtype=dtype, axis=axis)
-        self.axis = axis
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction, "axis": self.axis}
 
 
-class Tversky(LossFunctionWrapper):
+class Tversky(_BuiltinLoss):
     """The Tversky loss ``1 - TP / (TP + alpha FP + beta FN)``.
 
     >>> Tversky(axis=-1)([[1.0, 1.0]], [[1.0, 0.0]])
     tensor(0.3333)
     """
+
+    _config_keys = ("alpha", "beta", "axis")
 
     def __init__(
         self,
@@ -83,15 +83,3 @@ class Tversky(LossFunctionWrapper):
         super().__init__(
             tversky, name=name, reduction=reduction, dtype=dtype, alpha=alpha, beta=beta, axis=axis
         )
-        self.alpha = alpha
-        self.beta = beta
-        self.axis = axis
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "axis": self.axis,
-        }

@@ -15,7 +15,7 @@ from __future__ import annotations
 from lamina import ops
 from lamina.backend import core
 from lamina.losses.loss import set_mask
-from lamina.losses.wrapper import LossFunctionWrapper
+from lamina.losses.wrapper import _BuiltinLoss
 
 
 def build_pos_neg_masks(query_labels, key_labels, remove_diagonal=True):
@@ -69,7 +69,7 @@ def circle(
     return set_mask(loss, loss > 0)
 
 
-class Circle(LossFunctionWrapper):
+class Circle(_BuiltinLoss):
     """The Circle loss for metric learning (labels: integer classes; predictions: embeddings,
     usually L2-normalised).
 
@@ -77,6 +77,8 @@ class Circle(LossFunctionWrapper):
         gamma: scale of the similarities; margin: the relaxation margin;
         remove_diagonal: leave each embedding's pair with itself out of the positives.
     """
+
+    _config_keys = ("gamma", "margin", "remove_diagonal")
 
     def __init__(
         self,
@@ -96,15 +98,3 @@ class Circle(LossFunctionWrapper):
             margin=margin,
             remove_diagonal=remove_diagonal,
         )
-        self.gamma = gamma
-        self.margin = margin
-        self.remove_diagonal = remove_diagonal
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "gamma": self.gamma,
-            "margin": self.margin,
-            "remove_diagonal": self.remove_diagonal,
-        }

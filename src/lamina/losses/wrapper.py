@@ -1,4 +1,5 @@
-"""``LossFunctionWrapper`` (a ``Loss`` around a per-sample function) and function configs.
+"""``LossFunctionWrapper`` (a ``Loss`` around a per-sample function), the base of the built-in
+loss classes, function configs, and the ``get`` rule losses and metrics share.
 
 Keras writes a plain function into a config as
 ``{"module": "builtins", "class_name": "function", "config": NAME, "registered_name": "function"}``;
@@ -11,6 +12,8 @@ Keras writes a plain function into a config as
 """
 
 from __future__ import annotations
+
+import inspect
 
 from lamina.losses.loss import Loss, squeeze_or_expand_to_same_rank
 from lamina.utils import registry
@@ -56,6 +59,27 @@ class LossFunctionWrapper(Loss):
         return f"<LossFunctionWrapper({self.fn}, kwargs={self._fn_kwargs})>"
 
 
+class _BuiltinLoss(LossFunctionWrapper):
+    """A loss class over a fixed function, configured like any Keras class: by its arguments.
+
+    The arguments named in ``_config_keys`` become attributes and follow ``name`` and
+    ``reduction`` in the config; as in Keras, some arguments reach the function but not the
+    config.
+    """
+
+    _config_keys: tuple[str, ...] = ()
+
+    def __init__(self, fn, reduction, name, dtype, **kwargs):
+        super().__init__(fn, reduction=reduction, name=name, dtype=dtype, **kwargs)
+        for key in self._config_keys:
+            setattr(self, key, kwargs[key])
+
+    def get_config(self) -> dict:
+        config = {"name": self.name, "reduction": self.reduction}
+        config.update((key, getattr(self, key)) for key in self._config_keys)
+        return config
+
+
 def serialize_function(fn):
     """Keras' config dict for a plain function, or the object's own config dict."""
     if hasattr(fn, "get_config"):
@@ -88,3 +112,32 @@ def deserialize_function(config, module_objects: dict, custom_objects=None):
             "custom_objects= or register it with @register_keras_serializable()."
         )
     return fn
+
+
+def get_object(identifier, objects: dict, deserialize, kind: str, kinds: str, note: str = ""):
+    """``losses.get`` / ``metrics.get``: the object a name or config dict names, a new instance
+    of a class, or a callable itself; ``kind`` / ``kinds`` and ``note`` word the errors.
+
+    >>> from lamina import losses
+    >>> get_object("mse", losses.ALL_OBJECTS_DICT, losses.deserialize, "loss", "losses")
+    <function mean_squared_error at ...>
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = registry.get_registered_object(identifier, None, objects)
+        if obj is None:
+            raise ValueError(
+                f"Could not interpret {kind} identifier: {identifier!r}. Known {kinds}: "
+                f"{', '.join(sorted(objects))}{note}."
+            )
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj()
+    if not callable(obj):
+        # ValueError, not TypeError: what Keras raises, so user code catching it works
+        raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")  # noqa: TRY004
+    return obj

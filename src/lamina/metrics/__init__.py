@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 from lamina.losses import is_binary_or_sparse_categorical
 from lamina.losses.divergence import kl_divergence, poisson
 from lamina.losses.focal import binary_focal_crossentropy, categorical_focal_crossentropy
@@ -28,7 +26,7 @@ from lamina.losses.regression import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
-from lamina.losses.wrapper import deserialize_function, serialize_function
+from lamina.losses.wrapper import deserialize_function, get_object, serialize_function
 from lamina.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -216,25 +214,14 @@ def get(identifier):
     >>> type(get("binary_accuracy")).__name__
     'BinaryAccuracy'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = registry.get_registered_object(identifier, None, ALL_OBJECTS_DICT)
-        if obj is None:
-            raise ValueError(
-                f"Could not interpret metric identifier: {identifier!r}. Known metrics: "
-                f"{', '.join(sorted(ALL_OBJECTS_DICT))}, and 'accuracy'/'acc' in compile()."
-            )
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if not callable(obj):
-        # ValueError, not TypeError: what Keras raises, so user code catching it works
-        raise ValueError(f"Could not interpret metric identifier: {identifier!r}")  # noqa: TRY004
-    return obj
+    return get_object(
+        identifier,
+        ALL_OBJECTS_DICT,
+        deserialize,
+        "metric",
+        "metrics",
+        note=", and 'accuracy'/'acc' in compile()",
+    )
 
 
 def _shape(x):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from lamina import config, ops
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction import MeanMetricWrapper
+from lamina.metrics.reduction import _BuiltinMeanMetric
 
 
 def accuracy(y_true, y_pred):
@@ -85,7 +85,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return matches
 
 
-class Accuracy(MeanMetricWrapper):
+class Accuracy(_BuiltinMeanMetric):
     """How often predictions equal labels exactly.
 
     >>> m = Accuracy()
@@ -94,15 +94,13 @@ class Accuracy(MeanMetricWrapper):
     0.75
     """
 
+    _direction = "up"
+
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(fn=accuracy, name=name, dtype=dtype)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class BinaryAccuracy(MeanMetricWrapper):
+class BinaryAccuracy(_BuiltinMeanMetric):
     """How often ``y_pred > threshold`` matches binary labels.
 
     >>> m = BinaryAccuracy(threshold=0.5)
@@ -111,16 +109,14 @@ class BinaryAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+    _config_keys = ("threshold",)
+
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(fn=binary_accuracy, name=name, dtype=dtype, threshold=threshold)
-        self.threshold = threshold
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype, "threshold": self.threshold}
 
 
-class CategoricalAccuracy(MeanMetricWrapper):
+class CategoricalAccuracy(_BuiltinMeanMetric):
     """How often the arg-max of predictions matches one-hot labels.
 
     >>> m = CategoricalAccuracy()
@@ -129,15 +125,13 @@ class CategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(fn=categorical_accuracy, name=name, dtype=dtype)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class SparseCategoricalAccuracy(MeanMetricWrapper):
+class SparseCategoricalAccuracy(_BuiltinMeanMetric):
     """How often the arg-max of predictions matches integer labels.
 
     >>> m = SparseCategoricalAccuracy()
@@ -146,12 +140,10 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(fn=sparse_categorical_accuracy, name=name, dtype=dtype)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
 def in_top_k(targets, predictions, k):
@@ -210,7 +202,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     return ops.reshape(matches, shape) if len(shape) > 1 else matches
 
 
-class TopKCategoricalAccuracy(MeanMetricWrapper):
+class TopKCategoricalAccuracy(_BuiltinMeanMetric):
     """How often the one-hot label's class is among the ``k`` highest predictions.
 
     >>> m = TopKCategoricalAccuracy(k=1)
@@ -219,16 +211,14 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+    _config_keys = ("k",)
+
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         super().__init__(fn=top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
-        self.k = k
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype, "k": self.k}
 
 
-class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+class SparseTopKCategoricalAccuracy(_BuiltinMeanMetric):
     """How often the integer label is among the ``k`` highest predictions.
 
     >>> m = SparseTopKCategoricalAccuracy(k=1)
@@ -236,6 +226,9 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     >>> float(m.result())
     0.5
     """
+
+    _direction = "up"
+    _config_keys = ("k",)
 
     def __init__(
         self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False
@@ -247,12 +240,11 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
             k=k,
             from_sorted_ids=from_sorted_ids,
         )
-        self.k = k
         self.from_sorted_ids = from_sorted_ids
-        self._direction = "up"
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "dtype": self.dtype, "k": self.k}
+        # Keras writes `from_sorted_ids` only when it is set
+        config = super().get_config()
         if self.from_sorted_ids:
             config["from_sorted_ids"] = True
         return config

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lamina import config, ops
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
-from lamina.metrics.reduction import MeanMetricWrapper
+from lamina.metrics.reduction import _BuiltinMeanMetric
 
 
 def _prepare(y_true, y_pred):
@@ -52,7 +52,7 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     return ops.mean(2 * covar / (norm + config.epsilon()), axis=axis)
 
 
-class PearsonCorrelation(MeanMetricWrapper):
+class PearsonCorrelation(_BuiltinMeanMetric):
     """The mean Pearson correlation between labels and predictions along ``axis``.
 
     >>> m = PearsonCorrelation()
@@ -61,16 +61,14 @@ class PearsonCorrelation(MeanMetricWrapper):
     -1.0
     """
 
+    _direction = "up"
+    _config_keys = ("axis",)
+
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
         super().__init__(fn=pearson_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
 
 
-class ConcordanceCorrelation(MeanMetricWrapper):
+class ConcordanceCorrelation(_BuiltinMeanMetric):
     """The mean concordance correlation between labels and predictions along ``axis``.
 
     >>> m = ConcordanceCorrelation()
@@ -79,10 +77,8 @@ class ConcordanceCorrelation(MeanMetricWrapper):
     1.0
     """
 
+    _direction = "up"
+    _config_keys = ("axis",)
+
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
         super().__init__(fn=concordance_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}

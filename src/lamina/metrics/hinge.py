@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 from lamina.losses.hinge import categorical_hinge, hinge, squared_hinge
-from lamina.metrics.reduction import MeanMetricWrapper
+from lamina.metrics.reduction import _BuiltinMeanMetric
 
 
-class Hinge(MeanMetricWrapper):
+class Hinge(_BuiltinMeanMetric):
     """The mean hinge loss over all samples seen (see ``losses.hinge``).
 
     >>> m = Hinge()
@@ -21,15 +21,13 @@ class Hinge(MeanMetricWrapper):
     0.25
     """
 
+    _direction = "down"
+
     def __init__(self, name="hinge", dtype=None):
         super().__init__(fn=hinge, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class SquaredHinge(MeanMetricWrapper):
+class SquaredHinge(_BuiltinMeanMetric):
     """The mean squared hinge loss over all samples seen.
 
     >>> m = SquaredHinge()
@@ -38,15 +36,13 @@ class SquaredHinge(MeanMetricWrapper):
     0.125
     """
 
+    _direction = "down"
+
     def __init__(self, name="squared_hinge", dtype=None):
         super().__init__(fn=squared_hinge, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class CategoricalHinge(MeanMetricWrapper):
+class CategoricalHinge(_BuiltinMeanMetric):
     """The mean categorical hinge loss over all samples seen.
 
     >>> m = CategoricalHinge()
@@ -55,9 +51,7 @@ class CategoricalHinge(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "down"
+
     def __init__(self, name="categorical_hinge", dtype=None):
         super().__init__(fn=categorical_hinge, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}

@@ -17,6 +17,9 @@ from lamina.metrics.metric import Metric
 
 
 class _IoUBase(Metric):
+    # the config: these attributes, in the order Keras writes them
+    _config_keys: tuple[str, ...] = ()
+
     def __init__(
         self,
         num_classes,
@@ -75,6 +78,9 @@ class _IoUBase(Metric):
         cm = confusion_matrix(y_true, y_pred, self.num_classes, sample_weight, self.dtype)
         self.total_cm.assign_add(cm)
 
+    def get_config(self) -> dict:
+        return {key: getattr(self, key) for key in self._config_keys}
+
 
 class IoU(_IoUBase):
     """Intersection over union ``TP / (TP + FP + FN)`` averaged over ``target_class_ids``.
@@ -91,6 +97,17 @@ class IoU(_IoUBase):
     >>> round(float(m.result()), 4)
     0.3333
     """
+
+    _config_keys = (
+        "name",
+        "dtype",
+        "num_classes",
+        "target_class_ids",
+        "ignore_class",
+        "sparse_y_true",
+        "sparse_y_pred",
+        "axis",
+    )
 
     def __init__(
         self,
@@ -134,17 +151,6 @@ class IoU(_IoUBase):
         iou = ops.where(valid, iou, ops.zeros_like(iou))
         return ops.sum(iou, axis=self.axis) / (num_valid + config.epsilon())
 
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "num_classes": self.num_classes,
-            "target_class_ids": self.target_class_ids,
-            "ignore_class": self.ignore_class,
-            "sparse_y_true": self.sparse_y_true,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }
-
 
 class BinaryIoU(IoU):
     """IoU for binary labels; predictions count as 1 where ``y_pred >= threshold``.
@@ -155,6 +161,8 @@ class BinaryIoU(IoU):
     0.5
     """
 
+    _config_keys = ("target_class_ids", "threshold", "name", "dtype")
+
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
         super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
@@ -163,14 +171,6 @@ class BinaryIoU(IoU):
         y_pred = core.convert_to_tensor(y_pred, "float32")
         y_pred = ops.cast(ops.greater_equal(y_pred, self.threshold), self.dtype)
         return super().update_state(y_true, y_pred, sample_weight)
-
-    def get_config(self) -> dict:
-        return {
-            "target_class_ids": self.target_class_ids,
-            "threshold": self.threshold,
-            "name": self.name,
-            "dtype": self.dtype,
-        }
 
 
 class MeanIoU(IoU):
@@ -181,6 +181,16 @@ class MeanIoU(IoU):
     >>> round(float(m.result()), 4)
     1.0
     """
+
+    _config_keys = (
+        "num_classes",
+        "name",
+        "dtype",
+        "ignore_class",
+        "sparse_y_true",
+        "sparse_y_pred",
+        "axis",
+    )
 
     def __init__(
         self,
@@ -203,20 +213,19 @@ class MeanIoU(IoU):
             sparse_y_pred=sparse_y_pred,
         )
 
-    def get_config(self) -> dict:
-        return {
-            "num_classes": self.num_classes,
-            "name": self.name,
-            "dtype": self.dtype,
-            "ignore_class": self.ignore_class,
-            "sparse_y_true": self.sparse_y_true,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }
-
 
 class OneHotIoU(IoU):
     """IoU for one-hot labels (and, by default, score predictions) over ``target_class_ids``."""
+
+    _config_keys = (
+        "num_classes",
+        "target_class_ids",
+        "name",
+        "dtype",
+        "ignore_class",
+        "sparse_y_pred",
+        "axis",
+    )
 
     def __init__(
         self,
@@ -239,20 +248,11 @@ class OneHotIoU(IoU):
             axis=axis,
         )
 
-    def get_config(self) -> dict:
-        return {
-            "num_classes": self.num_classes,
-            "target_class_ids": self.target_class_ids,
-            "name": self.name,
-            "dtype": self.dtype,
-            "ignore_class": self.ignore_class,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }
-
 
 class OneHotMeanIoU(MeanIoU):
     """The mean IoU for one-hot labels (and, by default, score predictions)."""
+
+    _config_keys = ("num_classes", "name", "dtype", "ignore_class", "sparse_y_pred", "axis")
 
     def __init__(
         self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1
@@ -266,13 +266,3 @@ class OneHotMeanIoU(MeanIoU):
             sparse_y_true=False,
             sparse_y_pred=sparse_y_pred,
         )
-
-    def get_config(self) -> dict:
-        return {
-            "num_classes": self.num_classes,
-            "name": self.name,
-            "dtype": self.dtype,
-            "ignore_class": self.ignore_class,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }

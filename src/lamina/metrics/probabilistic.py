@@ -14,10 +14,10 @@ from lamina.losses.probabilistic import (
     sparse_categorical_crossentropy,
 )
 from lamina.losses.divergence import kl_divergence, poisson
-from lamina.metrics.reduction import MeanMetricWrapper
+from lamina.metrics.reduction import _BuiltinMeanMetric
 
 
-class BinaryCrossentropy(MeanMetricWrapper):
+class BinaryCrossentropy(_BuiltinMeanMetric):
     """The mean binary cross-entropy over all samples seen (see ``losses.binary_crossentropy``).
 
     >>> m = BinaryCrossentropy(from_logits=True)
@@ -25,6 +25,9 @@ class BinaryCrossentropy(MeanMetricWrapper):
     >>> round(float(m.result()), 4)
     0.6931
     """
+
+    _direction = "down"
+    _config_keys = ("from_logits", "label_smoothing")
 
     def __init__(
         self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0
@@ -36,20 +39,9 @@ class BinaryCrossentropy(MeanMetricWrapper):
             from_logits=from_logits,
             label_smoothing=label_smoothing,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-        }
 
 
-class CategoricalCrossentropy(MeanMetricWrapper):
+class CategoricalCrossentropy(_BuiltinMeanMetric):
     """The mean categorical cross-entropy over all samples seen (one-hot labels).
 
     >>> m = CategoricalCrossentropy()
@@ -57,6 +49,9 @@ class CategoricalCrossentropy(MeanMetricWrapper):
     >>> round(float(m.result()), 4)
     0.6931
     """
+
+    _direction = "down"
+    _config_keys = ("from_logits", "label_smoothing", "axis")
 
     def __init__(
         self,
@@ -74,22 +69,9 @@ class CategoricalCrossentropy(MeanMetricWrapper):
             label_smoothing=label_smoothing,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
 
 
-class SparseCategoricalCrossentropy(MeanMetricWrapper):
+class SparseCategoricalCrossentropy(_BuiltinMeanMetric):
     """The mean sparse categorical cross-entropy over all samples seen (integer labels).
 
     >>> m = SparseCategoricalCrossentropy()
@@ -97,6 +79,9 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     >>> round(float(m.result()), 4)
     0.6931
     """
+
+    _direction = "down"
+    _config_keys = ("from_logits", "ignore_class", "axis")
 
     def __init__(
         self,
@@ -114,22 +99,9 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
             ignore_class=ignore_class,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
-        self.axis = axis
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "from_logits": self.from_logits,
-            "ignore_class": self.ignore_class,
-            "axis": self.axis,
-        }
 
 
-class KLDivergence(MeanMetricWrapper):
+class KLDivergence(_BuiltinMeanMetric):
     """The mean Kullback-Leibler divergence over all samples seen.
 
     >>> m = KLDivergence()
@@ -141,11 +113,8 @@ class KLDivergence(MeanMetricWrapper):
     def __init__(self, name="kl_divergence", dtype=None):
         super().__init__(fn=kl_divergence, name=name, dtype=dtype)
 
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
-
-class Poisson(MeanMetricWrapper):
+class Poisson(_BuiltinMeanMetric):
     """The mean Poisson loss over all samples seen.
 
     >>> m = Poisson()
@@ -156,6 +125,3 @@ class Poisson(MeanMetricWrapper):
 
     def __init__(self, name="poisson", dtype=None):
         super().__init__(fn=poisson, name=name, dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}

@@ -1,4 +1,5 @@
-"""Running reductions: ``Sum``, ``Mean`` and ``MeanMetricWrapper`` (the mean of a function).
+"""Running reductions: ``Sum``, ``Mean``, ``MeanMetricWrapper`` (the mean of a function) and
+the base of the built-in metric classes that are such means.
 
 >>> m = Mean()
 >>> m.update_state([1.0, 3.0, 5.0, 7.0], sample_weight=[1, 1, 0, 0])
@@ -133,3 +134,23 @@ class MeanMetricWrapper(Mean):
 
             config["fn"] = deserialize_function(config["fn"], FUNCTIONS_DICT)
         return cls(**config)
+
+
+class _BuiltinMeanMetric(MeanMetricWrapper):
+    """A metric class over a fixed function, configured like any Keras class: by its arguments.
+
+    The arguments named in ``_config_keys`` become attributes and follow ``name`` and ``dtype``
+    in the config; as in Keras, some arguments reach the function but not the config.
+    """
+
+    _config_keys: tuple[str, ...] = ()
+
+    def __init__(self, fn, name, dtype, **kwargs):
+        super().__init__(fn, name=name, dtype=dtype, **kwargs)
+        for key in self._config_keys:
+            setattr(self, key, kwargs[key])
+
+    def get_config(self) -> dict:
+        config = {"name": self.name, "dtype": self.dtype}
+        config.update((key, getattr(self, key)) for key in self._config_keys)
+        return config

@@ -23,10 +23,10 @@ from lamina.losses.regression import (
     mean_squared_logarithmic_error,
 )
 from lamina.metrics.metric import Metric
-from lamina.metrics.reduction import Mean, MeanMetricWrapper
+from lamina.metrics.reduction import Mean, _BuiltinMeanMetric
 
 
-class MeanSquaredError(MeanMetricWrapper):
+class MeanSquaredError(_BuiltinMeanMetric):
     """The mean of ``square(y_true - y_pred)`` over all samples seen.
 
     >>> m = MeanSquaredError()
@@ -35,15 +35,13 @@ class MeanSquaredError(MeanMetricWrapper):
     2.0
     """
 
+    _direction = "down"
+
     def __init__(self, name="mean_squared_error", dtype=None):
         super().__init__(fn=mean_squared_error, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class MeanAbsoluteError(MeanMetricWrapper):
+class MeanAbsoluteError(_BuiltinMeanMetric):
     """The mean of ``abs(y_true - y_pred)`` over all samples seen.
 
     >>> m = MeanAbsoluteError()
@@ -52,15 +50,13 @@ class MeanAbsoluteError(MeanMetricWrapper):
     1.5
     """
 
+    _direction = "down"
+
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(fn=mean_absolute_error, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class MeanAbsolutePercentageError(MeanMetricWrapper):
+class MeanAbsolutePercentageError(_BuiltinMeanMetric):
     """The mean of ``100 * abs((y_true - y_pred) / y_true)`` over all samples seen.
 
     >>> m = MeanAbsolutePercentageError()
@@ -69,15 +65,13 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
     25.0
     """
 
+    _direction = "down"
+
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
         super().__init__(mean_absolute_percentage_error, name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class MeanSquaredLogarithmicError(MeanMetricWrapper):
+class MeanSquaredLogarithmicError(_BuiltinMeanMetric):
     """The mean of ``square(log(y_true + 1) - log(y_pred + 1))`` over all samples seen.
 
     >>> m = MeanSquaredLogarithmicError()
@@ -86,12 +80,10 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
     0.0
     """
 
+    _direction = "down"
+
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(mean_squared_logarithmic_error, name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
 class RootMeanSquaredError(Mean):
@@ -129,7 +121,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     return ops.sum(l2_normalize(y_true, axis) * l2_normalize(y_pred, axis), axis=axis)
 
 
-class CosineSimilarity(MeanMetricWrapper):
+class CosineSimilarity(_BuiltinMeanMetric):
     """The mean cosine similarity between labels and predictions (higher is better).
 
     >>> m = CosineSimilarity()
@@ -138,15 +130,13 @@ class CosineSimilarity(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(cosine_similarity, name, dtype=dtype, axis=axis)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
-class LogCoshError(MeanMetricWrapper):
+class LogCoshError(_BuiltinMeanMetric):
     """The mean of ``log(cosh(y_pred - y_true))`` over all samples seen.
 
     >>> m = LogCoshError()
@@ -155,12 +145,10 @@ class LogCoshError(MeanMetricWrapper):
     0.0
     """
 
+    _direction = "down"
+
     def __init__(self, name="logcosh", dtype=None):
         super().__init__(log_cosh, name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self.dtype}
 
 
 class R2Score(Metric):

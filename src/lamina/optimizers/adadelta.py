@@ -15,6 +15,8 @@ class Adadelta(Optimizer):
     >>> opt = Adadelta(learning_rate=1.0, rho=0.95)
     """
 
+    _config_keys = ("rho", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -68,13 +70,3 @@ class Adadelta(Optimizer):
             self.rho,
             self.epsilon,
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "rho": self.rho,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

@@ -13,6 +13,8 @@ class Adagrad(Optimizer):
     >>> opt = Adagrad(learning_rate=0.01)
     """
 
+    _config_keys = ("initial_accumulator_value", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -59,10 +61,3 @@ class Adagrad(Optimizer):
         train_step.adagrad_update(
             variables, grads, self._gather(self._accumulators, idx), learning_rate, self.epsilon
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon}
-        )
-        return config

@@ -16,6 +16,8 @@ class Adam(Optimizer):
     >>> opt = Adam(learning_rate=1e-3)
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -80,15 +82,3 @@ class Adam(Optimizer):
             self.epsilon,
             step,
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad,
-            }
-        )
-        return config

@@ -14,6 +14,8 @@ class Adamax(Optimizer):
     >>> opt = Adamax(learning_rate=2e-3)
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -69,14 +71,3 @@ class Adamax(Optimizer):
             self.epsilon,
             step,
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

@@ -15,6 +15,15 @@ class Ftrl(Optimizer):
     >>> opt = Ftrl(learning_rate=0.05, l1_regularization_strength=0.01)
     """
 
+    _config_keys = (
+        "learning_rate_power",
+        "initial_accumulator_value",
+        "l1_regularization_strength",
+        "l2_regularization_strength",
+        "l2_shrinkage_regularization_strength",
+        "beta",
+    )
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -94,17 +103,3 @@ class Ftrl(Optimizer):
             self.l2_shrinkage_regularization_strength,
             self.beta,
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "learning_rate_power": self.learning_rate_power,
-                "initial_accumulator_value": self.initial_accumulator_value,
-                "l1_regularization_strength": self.l1_regularization_strength,
-                "l2_regularization_strength": self.l2_regularization_strength,
-                "l2_shrinkage_regularization_strength": self.l2_shrinkage_regularization_strength,
-                "beta": self.beta,
-            }
-        )
-        return config

@@ -15,6 +15,8 @@ class Lion(Optimizer):
     >>> opt = Lion(learning_rate=1e-4)
     """
 
+    _config_keys = ("beta_1", "beta_2")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -69,13 +71,3 @@ class Lion(Optimizer):
             self.beta_1,
             self.beta_2,
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-            }
-        )
-        return config

@@ -15,6 +15,8 @@ class Nadam(Optimizer):
     >>> opt = Nadam(learning_rate=2e-3)
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -84,14 +86,3 @@ class Nadam(Optimizer):
         )
         u.assign(self._u_cache)
         self._u_version = train_step.version_of(u)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

@@ -67,6 +67,9 @@ class Optimizer:
     ...         variable.assign_sub(gradient * learning_rate)
     """
 
+    # The subclass's own hyper-parameters (attributes), added to get_config in Keras' order.
+    _config_keys: tuple[str, ...] = ()
+
     def __init__(
         self,
         learning_rate,
@@ -594,6 +597,7 @@ class Optimizer:
             "ema_overwrite_frequency": self.ema_overwrite_frequency,
             "loss_scale_factor": self.loss_scale_factor,
             "gradient_accumulation_steps": self.gradient_accumulation_steps,
+            **{key: getattr(self, key) for key in self._config_keys},
         }
 
     @classmethod

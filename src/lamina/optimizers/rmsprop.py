@@ -15,6 +15,8 @@ class RMSprop(Optimizer):
     >>> opt = RMSprop(learning_rate=1e-3, rho=0.9, centered=True)
     """
 
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -80,15 +82,3 @@ class RMSprop(Optimizer):
             self.momentum,
             self.epsilon,
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "rho": self.rho,
-                "momentum": self.momentum,
-                "epsilon": self.epsilon,
-                "centered": self.centered,
-            }
-        )
-        return config

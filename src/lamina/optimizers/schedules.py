@@ -65,23 +65,13 @@ def _check_steps(name, value):
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value}")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored if staircase).
-
-    >>> ExponentialDecay(1.0, decay_steps=10, decay_rate=0.5)(20)
-    0.25
-    """
+class _RateDecay(LearningRateSchedule):
+    """Base of the schedules that decay ``initial_learning_rate`` by ``decay_rate`` per
+    ``decay_steps`` steps: subclasses say how, from ``_periods(step)``."""
 
     _takes_python_step = True
 
-    def __init__(
-        self,
-        initial_learning_rate,
-        decay_steps,
-        decay_rate,
-        staircase=False,
-        name="ExponentialDecay",
-    ):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -89,11 +79,10 @@ class ExponentialDecay(LearningRateSchedule):
         self.name = name
         _check_steps("decay_steps", decay_steps)
 
-    def __call__(self, step):
+    def _periods(self, step):
+        """``step / decay_steps``, floored if ``staircase``."""
         p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
+        return math.floor(p) if self.staircase else p
 
     def get_config(self):
         return {
@@ -103,6 +92,27 @@ class ExponentialDecay(LearningRateSchedule):
             "staircase": self.staircase,
             "name": self.name,
         }
+
+
+class ExponentialDecay(_RateDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored if staircase).
+
+    >>> ExponentialDecay(1.0, decay_steps=10, decay_rate=0.5)(20)
+    0.25
+    """
+
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="ExponentialDecay",
+    ):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
+
+    def __call__(self, step):
+        return self.initial_learning_rate * self.decay_rate ** self._periods(step)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -183,7 +193,7 @@ class PolynomialDecay(LearningRateSchedule):
         }
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
 
     ``InverseTimeDecay(lr, decay_steps=1, decay_rate=d)`` is Keras 2's ``decay=d`` argument.
@@ -191,8 +201,6 @@ class InverseTimeDecay(LearningRateSchedule):
     >>> InverseTimeDecay(1.0, decay_steps=1, decay_rate=0.5)(2)
     0.5
     """
-
-    _takes_python_step = True
 
     def __init__(
         self,
@@ -202,27 +210,10 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase=False,
         name="InverseTimeDecay",
     ):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_steps("decay_steps", decay_steps)
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self._periods(step))
 
 
 class CosineDecay(LearningRateSchedule):

@@ -14,6 +14,8 @@ class SGD(Optimizer):
     >>> opt = SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
     """
 
+    _config_keys = ("momentum", "nesterov")
+
     def __init__(
         self,
         learning_rate=0.01,
@@ -70,8 +72,3 @@ class SGD(Optimizer):
         train_step.sgd_update(
             variables, grads, momenta, learning_rate, self.momentum, self.nesterov
         )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"momentum": self.momentum, "nesterov": self.nesterov})
-        return config

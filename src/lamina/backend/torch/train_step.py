@@ -112,6 +112,23 @@ def _f32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
 
 
+def _f32_power(base: float, step: int) -> float:
+    """``base ** step`` as Keras computes it: in float32, from the float32 ``base``."""
+    return _f32(_f32(base) ** step)
+
+
+def _average_(averages, values, decay) -> None:
+    """``averages = decay * averages + (1 - decay) * values``, in place."""
+    torch._foreach_mul_(averages, decay)
+    torch._foreach_add_(averages, values, alpha=1.0 - decay)
+
+
+def _average_squares_(averages, values, decay) -> None:
+    """``averages = decay * averages + (1 - decay) * values**2``, in place."""
+    torch._foreach_mul_(averages, decay)
+    torch._foreach_addcmul_(averages, values, values, value=1.0 - decay)
+
+
 def _step_tensor(device, step):
     # The fused kernel reads the step from a float tensor; one shared scalar per device.
     t = _STEPS.get(device)
@@ -156,8 +173,7 @@ def adam_update(variables, grads, ms, vs, vhats, lr, beta_1, beta_2, epsilon, st
         )
         return
     torch._foreach_lerp_(ms, grads, 1.0 - beta_1)
-    torch._foreach_mul_(vs, beta_2)
-    torch._foreach_addcmul_(vs, grads, grads, value=1.0 - beta_2)
+    _average_squares_(vs, grads, beta_2)
     if vhats is not None:
         torch._foreach_maximum_(vhats, vs)
         denom = torch._foreach_sqrt(vhats)
@@ -189,12 +205,10 @@ def rmsprop_update(
 ):
     """Keras RMSprop: v = rho*v + (1-rho)*g^2; inc = lr*g/sqrt(v + eps [- avg^2])."""
     lr = float(lr)
-    torch._foreach_mul_(velocities, rho)
-    torch._foreach_addcmul_(velocities, grads, grads, value=1.0 - rho)
+    _average_squares_(velocities, grads, rho)
     denom = torch._foreach_add(velocities, epsilon)
     if average_grads is not None:
-        torch._foreach_mul_(average_grads, rho)
-        torch._foreach_add_(average_grads, grads, alpha=1.0 - rho)
+        _average_(average_grads, grads, rho)
         torch._foreach_addcmul_(denom, average_grads, average_grads, value=-1.0)
     torch._foreach_sqrt_(denom)
     if momenta is not None:
@@ -218,8 +232,7 @@ def adagrad_update(variables, grads, accumulators, lr, epsilon):
 def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr, rho, epsilon):
     """Keras Adadelta: E[g^2] = rho*E[g^2] + (1-rho)*g^2; d = -sqrt(E[d^2]+eps)/sqrt(E[g^2]+eps)*g;
     E[d^2] = rho*E[d^2] + (1-rho)*d^2; var += lr*d."""
-    torch._foreach_mul_(accumulated_grads, rho)
-    torch._foreach_addcmul_(accumulated_grads, grads, grads, value=1.0 - rho)
+    _average_squares_(accumulated_grads, grads, rho)
     deltas = torch._foreach_add(accumulated_deltas, epsilon)
     torch._foreach_sqrt_(deltas)
     torch._foreach_mul_(deltas, grads)
@@ -227,20 +240,18 @@ def adadelta_update(variables, grads, accumulated_grads, accumulated_deltas, lr,
     torch._foreach_sqrt_(denom)
     torch._foreach_div_(deltas, denom)
     torch._foreach_neg_(deltas)
-    torch._foreach_mul_(accumulated_deltas, rho)
-    torch._foreach_addcmul_(accumulated_deltas, deltas, deltas, value=1.0 - rho)
+    _average_squares_(accumulated_deltas, deltas, rho)
     torch._foreach_add_(variables, deltas, alpha=_f32(float(lr)))
 
 
 @torch.no_grad()
 def adamax_update(variables, grads, ms, us, lr, beta_1, beta_2, epsilon, step):
     """Keras Adamax: m = b1*m + (1-b1)*g; u = max(b2*u, |g|); var -= lr*m / ((1-b1^t)*(u+eps))."""
-    torch._foreach_mul_(ms, beta_1)
-    torch._foreach_add_(ms, grads, alpha=1.0 - beta_1)
+    _average_(ms, grads, beta_1)
     torch._foreach_mul_(us, beta_2)
     torch._foreach_maximum_(us, torch._foreach_abs(grads))
     denom = torch._foreach_add(us, epsilon)
-    torch._foreach_mul_(denom, _f32(1.0 - _f32(_f32(beta_1) ** step)))
+    torch._foreach_mul_(denom, _f32(1.0 - _f32_power(beta_1, step)))
     torch._foreach_addcdiv_(variables, ms, denom, value=-float(lr))
 
 
@@ -251,15 +262,13 @@ def nadam_update(variables, grads, ms, vs, lr, beta_1, beta_2, epsilon, step, u_
     Returns the product up to step t (the caller stores it).
     """
     b1 = _f32(beta_1)
-    u_t = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** step)))
-    u_t_1 = _f32(b1 * (1.0 - 0.5 * _f32(_f32(0.96) ** (step + 1))))
+    u_t = _f32(b1 * (1.0 - 0.5 * _f32_power(0.96, step)))
+    u_t_1 = _f32(b1 * (1.0 - 0.5 * _f32_power(0.96, step + 1)))
     u_product_t = _f32(u_product * u_t)
     u_product_t_1 = _f32(u_product_t * u_t_1)
-    beta_2_power = _f32(_f32(beta_2) ** step)
-    torch._foreach_mul_(ms, beta_1)
-    torch._foreach_add_(ms, grads, alpha=1.0 - beta_1)
-    torch._foreach_mul_(vs, beta_2)
-    torch._foreach_addcmul_(vs, grads, grads, value=1.0 - beta_2)
+    beta_2_power = _f32_power(beta_2, step)
+    _average_(ms, grads, beta_1)
+    _average_squares_(vs, grads, beta_2)
     m_hat = torch._foreach_mul(ms, u_t_1 / (1.0 - u_product_t_1))
     torch._foreach_add_(m_hat, grads, alpha=(1.0 - u_t) / (1.0 - u_product_t))
     denom = torch._foreach_div(vs, 1.0 - beta_2_power)
@@ -314,19 +323,16 @@ def lion_update(variables, grads, ms, lr, beta_1, beta_2):
     torch._foreach_add_(c, grads, alpha=1.0 - beta_1)
     torch._foreach_sign_(c)
     torch._foreach_add_(variables, c, alpha=-_f32(float(lr)))
-    torch._foreach_mul_(ms, beta_2)
-    torch._foreach_add_(ms, grads, alpha=1.0 - beta_2)
+    _average_(ms, grads, beta_2)
 
 
 @torch.no_grad()
 def lamb_update(variables, grads, ms, vs, lr, beta_1, beta_2, epsilon, step):
     """Keras LAMB: an Adam direction scaled per tensor by ||w|| / ||update|| (1 if either is 0)."""
-    bc1 = _f32(1.0 - _f32(_f32(beta_1) ** step))
-    bc2 = _f32(1.0 - _f32(_f32(beta_2) ** step))
-    torch._foreach_mul_(ms, beta_1)
-    torch._foreach_add_(ms, grads, alpha=1.0 - beta_1)
-    torch._foreach_mul_(vs, beta_2)
-    torch._foreach_addcmul_(vs, grads, grads, value=1.0 - beta_2)
+    bc1 = _f32(1.0 - _f32_power(beta_1, step))
+    bc2 = _f32(1.0 - _f32_power(beta_2, step))
+    _average_(ms, grads, beta_1)
+    _average_squares_(vs, grads, beta_2)
     denom = torch._foreach_div(vs, bc2)
     torch._foreach_sqrt_(denom)
     torch._foreach_add_(denom, epsilon)
@@ -350,8 +356,7 @@ def all_finite(tensors) -> bool:
 @torch.no_grad()
 def ema_update(averages, variables, momentum) -> None:
     """``avg = momentum * avg + (1 - momentum) * var`` (Keras' EMA of model weights)."""
-    torch._foreach_mul_(averages, momentum)
-    torch._foreach_add_(averages, variables, alpha=1.0 - momentum)
+    _average_(averages, variables, momentum)
 
 
 @torch.no_grad()

@@ -27,6 +27,13 @@ def standardize_tuple(value, n: int, name: str, owner: str = "", allow_zero: boo
     return out
 
 
+def positive_int(value, name: str, owner: str) -> int:
+    """``value`` as an int if it is a positive integer (not a bool); else ValueError."""
+    if isinstance(value, bool) or not hasattr(value, "__index__") or int(value) <= 0:
+        raise ValueError(f"{owner}: `{name}` must be a positive integer; received {name}={value!r}")
+    return int(value)
+
+
 def standardize_padding(value, owner: str, allow_causal: bool = False) -> str:
     allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
     if not isinstance(value, str) or value.lower() not in allowed:

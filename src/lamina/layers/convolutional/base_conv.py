@@ -61,14 +61,16 @@ class ConvBase(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
         return int(channels)
 
-    def _add_bias(self, size):
-        if not self.use_bias:
-            self.bias = None
-            return
-        self.bias = self.add_weight(
-            shape=(size,), initializer=self.bias_initializer, name="bias",
-            regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+    def _add_kernel(self, role, shape, name=None):
+        """A weight made with this layer's ``{role}_initializer/_regularizer/_constraint``."""
+        return self.add_weight(
+            shape=shape, initializer=getattr(self, f"{role}_initializer"), name=name or role,
+            regularizer=getattr(self, f"{role}_regularizer"),
+            constraint=getattr(self, f"{role}_constraint"),
         )
+
+    def _add_bias(self, size):
+        self.bias = self._add_kernel("bias", (size,)) if self.use_bias else None
 
     def _activate(self, x):
         return x if self._linear else self.activation(x)
@@ -94,9 +96,21 @@ class ConvBase(Layer):
         cfg.pop("activity_regularizer", None)
         return cfg
 
-    def _tail_config(self):
+    def _weights_config(self, *kernels):
+        """activation, use_bias, then the initializers, regularizers and constraints of
+        ``kernels`` and the bias, in Keras' order (activity_regularizer after the regularizers)."""
+        roles = (*kernels, "bias")
+
+        def each(kind, serialize):
+            return {f"{r}_{kind}": serialize(getattr(self, f"{r}_{kind}")) for r in roles}
+
         return {
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            **each("initializer", initializers.serialize),
+            **each("regularizer", regularizers.serialize),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            **each("constraint", constraints.serialize),
         }
 
 
@@ -112,14 +126,8 @@ class BaseConv(ConvBase):
                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
                          bias_constraint, **kwargs)
         owner = type(self).__name__
-        if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) <= 0:
-            raise ValueError(f"{owner}: `filters` must be a positive integer; received "
-                             f"filters={filters!r}")
-        if isinstance(groups, bool) or not hasattr(groups, "__index__") or int(groups) <= 0:
-            raise ValueError(f"{owner}: `groups` must be a positive integer; received "
-                             f"groups={groups!r}")
-        self.filters = int(filters)
-        self.groups = int(groups)
+        self.filters = args.positive_int(filters, "filters", owner)
+        self.groups = args.positive_int(groups, "groups", owner)
         if self.filters % self.groups:
             raise ValueError(f"{owner}: `filters` ({self.filters}) must be divisible by `groups` "
                              f"({self.groups})")
@@ -136,10 +144,8 @@ class BaseConv(ConvBase):
                 f"{tuple(input_shape)})"
             )
         self._output_shape(input_shape, self.filters)
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (channels // self.groups, self.filters),
-            initializer=self.kernel_initializer, name="kernel",
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+        self.kernel = self._add_kernel(
+            "kernel", self.kernel_size + (channels // self.groups, self.filters)
         )
         self._add_bias(self.filters)
         self.built = True
@@ -167,14 +173,6 @@ class BaseConv(ConvBase):
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            **self._tail_config(),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weights_config("kernel"),
         })
         return cfg

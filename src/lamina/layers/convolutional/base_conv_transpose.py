@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, regularizers
+from lamina import constraints, initializers, regularizers
 from lamina.backend import conv as kernels
 from lamina.layers.convolutional import arguments as args
 from lamina.layers.convolutional.base_conv import ConvBase
@@ -20,10 +20,7 @@ class BaseConvTranspose(ConvBase):
                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
                          bias_constraint, **kwargs)
         owner = type(self).__name__
-        if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) <= 0:
-            raise ValueError(f"{owner}: `filters` must be a positive integer; received "
-                             f"filters={filters!r}")
-        self.filters = int(filters)
+        self.filters = args.positive_int(filters, "filters", owner)
         if output_padding is None:
             self.output_padding = None
         else:
@@ -42,11 +39,7 @@ class BaseConvTranspose(ConvBase):
 
     def build(self, input_shape):
         channels = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (self.filters, channels),
-            initializer=self.kernel_initializer, name="kernel",
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-        )
+        self.kernel = self._add_kernel("kernel", self.kernel_size + (self.filters, channels))
         self._add_bias(self.filters)
         self.built = True
 
@@ -73,14 +66,6 @@ class BaseConvTranspose(ConvBase):
             "output_padding": self.output_padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            **self._tail_config(),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weights_config("kernel"),
         })
         return cfg

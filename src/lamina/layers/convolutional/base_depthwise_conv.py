@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, regularizers
+from lamina import constraints, initializers, regularizers
 from lamina.backend import conv as kernels
 from lamina.layers.convolutional import arguments as args
 from lamina.layers.convolutional.base_conv import ConvBase
-
-
-def _check_multiplier(owner, depth_multiplier):
-    if (isinstance(depth_multiplier, bool) or not hasattr(depth_multiplier, "__index__")
-            or int(depth_multiplier) <= 0):
-        raise ValueError(f"{owner}: `depth_multiplier` must be a positive integer; received "
-                         f"depth_multiplier={depth_multiplier!r}")
-    return int(depth_multiplier)
 
 
 class BaseDepthwiseConv(ConvBase):
@@ -29,7 +21,9 @@ class BaseDepthwiseConv(ConvBase):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation,
                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
                          bias_constraint, **kwargs)
-        self.depth_multiplier = _check_multiplier(type(self).__name__, depth_multiplier)
+        self.depth_multiplier = args.positive_int(
+            depth_multiplier, "depth_multiplier", type(self).__name__
+        )
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.depthwise_constraint = constraints.get(depthwise_constraint)
@@ -38,10 +32,8 @@ class BaseDepthwiseConv(ConvBase):
         channels = self._channels(input_shape)
         self._output_shape(input_shape, channels * self.depth_multiplier)
         # Keras 3 names this weight "kernel" (Keras 2 called it depthwise_kernel)
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, name="kernel",
-            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint,
+        self.kernel = self._add_kernel(
+            "depthwise", self.kernel_size + (channels, self.depth_multiplier), name="kernel"
         )
         self._add_bias(channels * self.depth_multiplier)
         self.built = True
@@ -65,14 +57,6 @@ class BaseDepthwiseConv(ConvBase):
             "padding": self.padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            **self._tail_config(),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weights_config("depthwise"),
         })
         return cfg

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, regularizers
+from lamina import constraints, initializers, regularizers
 from lamina.backend import conv as kernels
+from lamina.layers.convolutional import arguments as args
 from lamina.layers.convolutional.base_conv import ConvBase
-from lamina.layers.convolutional.base_depthwise_conv import _check_multiplier
 
 
 class BaseSeparableConv(ConvBase):
@@ -24,11 +24,8 @@ class BaseSeparableConv(ConvBase):
                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
                          bias_constraint, **kwargs)
         owner = type(self).__name__
-        if isinstance(filters, bool) or not hasattr(filters, "__index__") or int(filters) <= 0:
-            raise ValueError(f"{owner}: `filters` must be a positive integer; received "
-                             f"filters={filters!r}")
-        self.filters = int(filters)
-        self.depth_multiplier = _check_multiplier(owner, depth_multiplier)
+        self.filters = args.positive_int(filters, "filters", owner)
+        self.depth_multiplier = args.positive_int(depth_multiplier, "depth_multiplier", owner)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
@@ -39,15 +36,13 @@ class BaseSeparableConv(ConvBase):
     def build(self, input_shape):
         channels = self._channels(input_shape)
         self._output_shape(input_shape, self.filters)
-        self.depthwise_kernel = self.add_weight(
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, name="depthwise_kernel",
-            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint,
+        self.depthwise_kernel = self._add_kernel(
+            "depthwise", self.kernel_size + (channels, self.depth_multiplier),
+            name="depthwise_kernel",
         )
-        self.pointwise_kernel = self.add_weight(
-            shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer, name="pointwise_kernel",
-            regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint,
+        self.pointwise_kernel = self._add_kernel(
+            "pointwise", (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
+            name="pointwise_kernel",
         )
         self._add_bias(self.filters)
         self.built = True
@@ -71,17 +66,6 @@ class BaseSeparableConv(ConvBase):
             "padding": self.padding,
             "data_format": self.data_format,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            **self._tail_config(),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._weights_config("depthwise", "pointwise"),
         })
         return cfg

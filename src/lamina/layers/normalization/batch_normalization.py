@@ -7,6 +7,7 @@ from lamina.backend import core as backend
 from lamina.backend import nn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
+from lamina.layers.normalization._common import add_gamma_beta
 
 _RENORM_KEYS = ("rmax", "rmin", "dmax")
 
@@ -94,14 +95,7 @@ class BatchNormalization(Layer):
                 f"to be known; received input shape {tuple(input_shape)}."
             )
         shape = (dim,)
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=shape, name="gamma", initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(
-                shape=shape, name="beta", initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        add_gamma_beta(self, shape, self.scale, self.center)
         self.moving_mean = self.add_weight(
             shape=shape, name="moving_mean", initializer=self.moving_mean_initializer,
             trainable=False)

@@ -7,7 +7,12 @@ from lamina.backend import core as backend
 from lamina.backend import nn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._common import check_axes
+from lamina.layers.normalization._common import (
+    add_gamma_beta,
+    at_least_float32,
+    check_axes,
+    gamma_beta_config,
+)
 
 
 class GroupNormalization(Layer):
@@ -68,21 +73,11 @@ class GroupNormalization(Layer):
                 f"must be a multiple of the number of groups ({self.groups})."
             )
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: dim})
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=(dim,), name="gamma", initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(
-                shape=(dim,), name="beta", initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        add_gamma_beta(self, (dim,), self.scale, self.center)
         self.built = True
 
     def call(self, inputs):
-        x = inputs
-        if not x.is_floating_point() or backend.dtype_of(x) in ("float16", "bfloat16"):
-            x = backend.cast(x, "float32")
+        x = at_least_float32(inputs)
         out = nn.group_normalization(x, self.groups, self.gamma, self.beta, self.axis,
                                      self.epsilon)
         if out.dtype != self._engine_compute_dtype:
@@ -101,11 +96,6 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **gamma_beta_config(self),
         })
         return cfg

@@ -8,7 +8,14 @@ from lamina import constraints, initializers, regularizers
 from lamina.backend import core as backend
 from lamina.backend import nn
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._common import axis_argument, check_axes
+from lamina.layers.normalization._common import (
+    add_gamma_beta,
+    at_least_float32,
+    axis_argument,
+    check_axes,
+    gamma_beta_config,
+    sorted_axes,
+)
 
 
 class LayerNormalization(Layer):
@@ -45,33 +52,19 @@ class LayerNormalization(Layer):
         self.autocast = False
 
     def build(self, input_shape):
-        check_axes(self, self.axis, input_shape)
-        if isinstance(self.axis, list):
-            self.axis = sorted(self.axis)
-            shape = tuple(input_shape[d] for d in self.axis)
-        else:
-            shape = (input_shape[self.axis],)
-            self.axis = [self.axis]
+        shape = sorted_axes(self, input_shape)
         if any(d is None for d in shape):
             raise ValueError(
                 f"Layer '{self.name}' (LayerNormalization) needs the normalized axes "
                 f"{self.axis} to be known; received input shape {tuple(input_shape)}."
             )
-        self.gamma = self.beta = None
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(
-                name="gamma", shape=shape, initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(
-                name="beta", shape=shape, initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        add_gamma_beta(
+            self, shape, self.scale or self.rms_scaling, self.center and not self.rms_scaling
+        )
         self.built = True
 
     def call(self, inputs):
-        x = inputs
-        if not x.is_floating_point() or backend.dtype_of(x) in ("float16", "bfloat16"):
-            x = backend.cast(x, "float32")  # statistics in at least float32, as Keras
+        x = at_least_float32(inputs)  # statistics in at least float32, as Keras
         if self.rms_scaling:
             out = nn.variance_scaling_normalization(x, self.gamma, self.axis, self.epsilon)
         else:
@@ -92,11 +85,6 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **gamma_beta_config(self),
         })
         return cfg

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lamina.backend import core as backend
 from lamina.backend import nn
 from lamina.layers.layer import Layer
-from lamina.layers.normalization._common import check_axes
+from lamina.layers.normalization._common import at_least_float32, check_axes, sorted_axes
 
 
 class RMSNormalization(Layer):
@@ -22,20 +22,12 @@ class RMSNormalization(Layer):
         self.epsilon = epsilon
 
     def build(self, input_shape):
-        check_axes(self, self.axis, input_shape)
-        if isinstance(self.axis, (list, tuple)):
-            self.axis = sorted(self.axis)
-            shape = tuple(input_shape[d] for d in self.axis)
-        else:
-            shape = (input_shape[self.axis],)
-            self.axis = [self.axis]
+        shape = sorted_axes(self, input_shape)
         self.scale = self.add_weight(name="scale", shape=shape, initializer="ones")
         self.built = True
 
     def call(self, inputs):
-        x = inputs
-        if not x.is_floating_point() or backend.dtype_of(x) in ("float16", "bfloat16"):
-            x = backend.cast(x, "float32")
+        x = at_least_float32(inputs)
         scale = self.scale if self.scale.dtype == x.dtype else backend.cast(
             self.scale, backend.dtype_of(x))
         out = nn.rms_normalization(x, scale, self.axis, self.epsilon)

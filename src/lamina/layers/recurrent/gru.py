@@ -185,7 +185,10 @@ class GRU(RNN):
                 f"{{'auto', True, False}}. Received: use_cudnn={use_cudnn}"
             )
         self.use_cudnn = use_cudnn
-        self._fused_cache = {}
+        # No cache of the reordered (r, z, h) weights: it is keyed on the variables' in-place
+        # write counters, which torch's fused Adam does not bump, so after fit() a cached copy
+        # went stale (predictions from the pre-training weights). Reordering costs microseconds.
+        self._fused_cache = None
 
     def _fusable(self):
         cell = self.cell

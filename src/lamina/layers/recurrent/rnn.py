@@ -207,6 +207,8 @@ class RNN(Layer):
     def call(self, sequences, initial_state=None, mask=None, training=None):
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
+        if mask is not None and not backend.is_tensor(mask):
+            mask = backend.convert_to_tensor(mask)  # e.g. a NumPy array given as mask=
         if backend.float_dtype_like(sequences) and \
                 backend.dtype_of(sequences) != self.compute_dtype or not backend.float_dtype_like(sequences):
             sequences = backend.cast(sequences, self.compute_dtype)
