@@ -171,6 +171,9 @@ def adam_update(variables, grads, ms, vs, vhats, lr, beta_1, beta_2, epsilon, st
             amsgrad=vhats is not None,
             maximize=False,
         )
+        # the fused kernel writes the variables without bumping their version counters;
+        # caches keyed on them (e.g. a GRU's reordered weights) must see the change
+        torch.autograd.graph.increment_version(variables)
         return
     torch._foreach_lerp_(ms, grads, 1.0 - beta_1)
     _average_squares_(vs, grads, beta_2)
