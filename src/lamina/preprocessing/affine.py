@@ -18,12 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 
-try:  # SciPy is optional: Keras samples with it, and so do we when it is there.
-    from scipy import ndimage as _ndimage
-except ImportError:  # pragma: no cover - depends on the environment
-    _ndimage = None
+import importlib.util
 
-USE_SCIPY = _ndimage is not None
+# SciPy is optional: Keras samples with it, and so do we when it is there. It is imported on
+# the first transform, not with lamina (it costs a sixth of a second).
+USE_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def _ndimage():
+    from scipy import ndimage
+
+    return ndimage
+
 FILL_MODES = ("nearest", "constant", "reflect", "wrap")
 
 
@@ -144,7 +150,7 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
     channels = np.moveaxis(x, channel_axis, 0)
     if USE_SCIPY:
         out = np.stack([
-            _ndimage.affine_transform(c, linear, offset, order=order, mode=fill_mode, cval=cval)
+            _ndimage().affine_transform(c, linear, offset, order=order, mode=fill_mode, cval=cval)
             for c in channels
         ])
     else:

@@ -1,0 +1,128 @@
+"""Compiled steps: lamina eager vs ``jit_compile=True`` on the seeds' MLP and convnet.
+
+For each model it prints the steady samples/s of eager and compiled training (fastest epoch
+after the first), the first epoch's time (which holds the compile), the number of graph
+breaks torch.compile reports for the compiled part of the step (forward and loss), and,
+when JAX is installed, Keras 3 on JAX for the first-epoch comparison. Each run is its own
+subprocess pinned to 2 CPU threads. Run::
+
+    .venv/bin/python benchmarks/bench_compile.py          # 12,800 samples, 3 epochs
+    .venv/bin/python benchmarks/bench_compile.py --quick  # 2,560 samples, 2 epochs
+
+This is a script, not a test: speed is never judged in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+THREADS = 2
+BATCH = 128
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(os.path.dirname(HERE), "src")
+
+
+def _build(lib, model_name):
+    L = lib.layers
+    if model_name == "mlp":
+        return lib.Sequential([L.Input(shape=(784,)), L.Dense(512, activation="relu"),
+                               L.Dense(10, activation="softmax")]), (784,)
+    return lib.Sequential([
+        L.Input(shape=(28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"),
+        L.Conv2D(64, (3, 3), activation="relu"), L.MaxPooling2D((2, 2)), L.Dropout(0.25),
+        L.Flatten(), L.Dense(128, activation="relu"), L.Dropout(0.5),
+        L.Dense(10, activation="softmax"),
+    ]), (28, 28, 1)
+
+
+def _worker(spec):
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:THREADS])
+    import numpy as np
+
+    if spec["lib"] == "lamina":
+        import torch
+
+        torch.set_num_threads(THREADS)
+        import lamina as lib
+    else:
+        import keras as lib
+    model, shape = _build(lib, spec["model"])
+    rng = np.random.default_rng(0)
+    x = rng.random((spec["samples"],) + shape, dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=spec["samples"])]
+    kwargs = {"jit_compile": spec["jit"]} if spec["lib"] == "lamina" else {}
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"],
+                  **kwargs)
+    times = []
+    for _ in range(spec["epochs"]):
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        times.append(time.perf_counter() - start)
+    breaks = None
+    if spec["lib"] == "lamina" and spec["jit"]:
+        import torch
+
+        xb = torch.from_numpy(x[:BATCH])
+        yb = torch.from_numpy(y[:BATCH])
+        explanation = torch._dynamo.explain(model._forward_and_loss)(xb, yb, None)
+        breaks = explanation.graph_break_count
+    print(json.dumps({"times": times, "breaks": breaks}))
+
+
+def _run(spec):
+    env = dict(os.environ, OMP_NUM_THREADS=str(THREADS), PYTHONPATH=SRC)
+    if spec["lib"] == "keras":
+        env.update(KERAS_BACKEND=spec["backend"], KERAS_HOME=tempfile.mkdtemp())
+    proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)],
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        return None, proc.stderr.strip().splitlines()[-1:] or ["failed"]
+    return json.loads(proc.stdout.strip().splitlines()[-1]), None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=int, default=12800)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        _worker(json.loads(args.worker))
+        return
+    samples, epochs = (2560, 2) if args.quick else (args.samples, args.epochs)
+    print(f"load average: {os.getloadavg()}")
+    for model in ("mlp", "convnet"):
+        results = {}
+        for name, spec in (
+            ("lamina eager", {"lib": "lamina", "jit": False}),
+            ("lamina jit_compile=True", {"lib": "lamina", "jit": True}),
+            ("Keras 3 on JAX", {"lib": "keras", "backend": "jax"}),
+        ):
+            spec.update(model=model, samples=samples, epochs=epochs)
+            out, err = _run(spec)
+            results[name] = (out, err)
+        print(f"\n{model}: {samples} samples, batch {BATCH}, {epochs} epochs")
+        print(f"{'':26s} {'samples/s':>10s} {'first epoch s':>14s} {'graph breaks':>13s}")
+        for name, (out, err) in results.items():
+            if out is None:
+                print(f"{name:26s} {'-':>10s}  ({err[0][:60]})")
+                continue
+            steady = samples / min(out["times"][1:] or out["times"])
+            breaks = "-" if out["breaks"] is None else str(out["breaks"])
+            print(f"{name:26s} {steady:10.0f} {out['times'][0]:14.2f} {breaks:>13s}")
+        eager, jit = results["lamina eager"][0], results["lamina jit_compile=True"][0]
+        if eager and jit:
+            ratio = min(eager["times"][1:] or eager["times"]) / min(jit["times"][1:] or jit["times"])
+            print(f"compiled / eager steady speed: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
