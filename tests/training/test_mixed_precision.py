@@ -42,3 +42,17 @@ def test_per_layer_dtype_and_training(policy):
 def test_unknown_policy_refused():
     with pytest.raises(ValueError, match="mixed_float8"):
         lamina.mixed_precision.set_global_policy("mixed_float8")
+
+
+def test_mixed_float16_trains_with_loss_scaling(policy):
+    policy("mixed_float16")
+    model = lamina.Sequential([layers.Input(shape=(4,)), layers.Dense(16, activation="relu"),
+                               layers.Dense(1, dtype="float32")])
+    model.compile(optimizer=lamina.optimizers.Adam(0.01), loss="mse")
+    assert type(model.optimizer).__name__ == "LossScaleOptimizer"  # as Keras does for float16
+    assert model.layers[0].compute_dtype == "float16"
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(128, 4)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    history = model.fit(x, y, epochs=20, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
