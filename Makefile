@@ -27,6 +27,9 @@ test-all: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_mlp.py
+	$(PY) benchmarks/bench_convnet.py
+	$(PY) benchmarks/bench_lstm.py
+	$(PY) benchmarks/bench_compile.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
