@@ -33,7 +33,8 @@ def serialize_layer(layer) -> dict:
     registered = registry.GLOBAL_CUSTOM_NAMES.get(cls)
     name = cls.__name__
     out = {
-        "module": None if registered else _MODULES.get(name, "keras.layers"),
+        "module": None if registered else getattr(
+            cls, "_keras_module", _MODULES.get(name, "keras.layers")),
         "class_name": name,
         "config": layer.get_config(),
         "registered_name": registered,
@@ -63,6 +64,11 @@ def find_layer_class(config: dict, custom_objects=None):
     models = _model_classes()
     if class_name in models:
         return models[class_name]
+    module = config.get("module") or ""
+    if module.startswith("keras.src.ops."):  # an op Keras 3 recorded between layers
+        from lamina.layers.core.keras_operation import operation_class
+
+        return operation_class(class_name, module)
     cls = layers_module.get_builtin_layer(class_name) or EXTRA_CLASSES.get(class_name)
     if cls is None:
         raise ValueError(
