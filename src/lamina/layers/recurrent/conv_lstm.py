@@ -19,7 +19,7 @@ from lamina.layers.convolutional import arguments as args
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent._common import DropoutRNNCell, check_rate
-from lamina.layers.recurrent.lstm import cell_config
+from lamina.layers.recurrent.builtin_rnn import cell_config
 from lamina.layers.recurrent.rnn import RNN
 
 _CONV_ARGS = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate")

@@ -7,30 +7,13 @@ from lamina.backend import rnn as backend_rnn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent._common import DropoutRNNCell, check_rate, check_units
-from lamina.layers.recurrent.rnn import RNN
+from lamina.layers.recurrent.builtin_rnn import BuiltinRNN, cell_config
 
 _CELL_ARGS = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
               "recurrent_initializer", "bias_initializer", "unit_forget_bias",
               "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
               "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
               "recurrent_dropout", "seed")
-
-
-def cell_config(cell, keys):
-    """The serialized constructor arguments ``keys`` of a built-in cell."""
-    out = {}
-    for key in keys:
-        value = getattr(cell, key)
-        if key.endswith("activation"):
-            value = activations.serialize(value)
-        elif key.endswith("initializer"):
-            value = initializers.serialize(value)
-        elif key.endswith("regularizer"):
-            value = regularizers.serialize(value)
-        elif key.endswith("constraint"):
-            value = constraints.serialize(value)
-        out[key] = value
-    return out
 
 
 class LSTMCell(Layer, DropoutRNNCell):
@@ -137,7 +120,7 @@ class LSTMCell(Layer, DropoutRNNCell):
         return cfg
 
 
-class LSTM(RNN):
+class LSTM(BuiltinRNN):
     """Long Short-Term Memory layer; runs on torch's fused LSTM kernel when its activations are
     Keras' defaults (tanh, sigmoid), with no recurrent dropout and no unrolling.
 
@@ -145,6 +128,8 @@ class LSTM(RNN):
     >>> tuple(lamina.layers.LSTM(4, return_sequences=True)(lamina.ops.ones((2, 3, 5))).shape)
     (2, 3, 4)
     """
+
+    _cell_args = _CELL_ARGS
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -211,25 +196,3 @@ class LSTM(RNN):
                 "use_cudnn='auto' to fall back to the step-by-step implementation."
             )
         return super().inner_loop(sequences, initial_state, mask, training=training)
-
-    def call(self, sequences, initial_state=None, mask=None, training=None):
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
-
-    def get_config(self):
-        cfg = super().get_config()
-        del cfg["cell"]
-        cfg.update(cell_config(self.cell, _CELL_ARGS))
-        cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return cfg
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
-
-
-def _delegate(name):
-    return property(lambda self: getattr(self.cell, name))
-
-
-for _name in _CELL_ARGS:
-    setattr(LSTM, _name, _delegate(_name))

@@ -7,8 +7,7 @@ from lamina.backend import rnn as backend_rnn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent._common import DropoutRNNCell, check_rate, check_units
-from lamina.layers.recurrent.lstm import cell_config
-from lamina.layers.recurrent.rnn import RNN
+from lamina.layers.recurrent.builtin_rnn import BuiltinRNN, cell_config
 
 _CELL_ARGS = ("units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
               "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
@@ -90,7 +89,7 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
         return cfg
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(BuiltinRNN):
     """Fully connected RNN whose output is fed back as its input; with tanh or relu it runs on
     torch's fused RNN kernel.
 
@@ -98,6 +97,8 @@ class SimpleRNN(RNN):
     >>> tuple(lamina.layers.SimpleRNN(4)(lamina.ops.ones((2, 3, 5))).shape)
     (2, 4)
     """
+
+    _cell_args = _CELL_ARGS
 
     def __init__(self, units, activation="tanh", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -156,25 +157,3 @@ class SimpleRNN(RNN):
                     outputs = ops.expand_dims(last, 1)
                 return last, outputs, [h]
         return super().inner_loop(sequences, initial_state, mask, training=training)
-
-    def call(self, sequences, initial_state=None, mask=None, training=None):
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
-
-    def get_config(self):
-        cfg = super().get_config()
-        del cfg["cell"]
-        cfg.update(cell_config(self.cell, _CELL_ARGS))
-        cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return cfg
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
-
-
-def _delegate(name):
-    return property(lambda self: getattr(self.cell, name))
-
-
-for _name in _CELL_ARGS:
-    setattr(SimpleRNN, _name, _delegate(_name))
