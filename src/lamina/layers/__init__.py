@@ -16,8 +16,8 @@ from lamina.layers import (
     regularization,
     reshaping,
 )
-from lamina.layers.input_layer import Input, InputLayer
-from lamina.layers.input_spec import InputSpec
+from lamina.layers.input_layer import Input, InputLayer  # noqa: F401 (public names)
+from lamina.layers.input_spec import InputSpec  # noqa: F401 (public name)
 from lamina.layers.layer import Layer
 
 _FAMILIES = (core, regularization, reshaping, convolutional, pooling, normalization, merging,
