@@ -186,10 +186,9 @@ class GRU(BuiltinRNN):
                 f"{{'auto', True, False}}. Received: use_cudnn={use_cudnn}"
             )
         self.use_cudnn = use_cudnn
-        # No cache of the reordered (r, z, h) weights: it is keyed on the variables' in-place
-        # write counters, which torch's fused Adam does not bump, so after fit() a cached copy
-        # went stale (predictions from the pre-training weights). Reordering costs microseconds.
-        self._fused_cache = None
+        # the reordered (r, z, h) weights for inference, rebuilt when a variable is written
+        # (every optimizer step, set_weights and load_weights bump the write counters)
+        self._fused_cache = {}
 
     def _fusable(self):
         cell = self.cell
