@@ -67,3 +67,18 @@ def test_convert_legacy_h5_to_keras(tmp_path):
                                rtol=1e-6)
     bad = _run(["convert", str(tmp_path / "missing.h5"), str(tmp_path / "x.keras")], tmp_path)
     assert bad.returncode == 1 and "lamina convert:" in bad.stderr
+
+
+def test_summary_of_a_saved_model(tmp_path):
+    import lamina
+
+    model = lamina.Sequential([lamina.layers.Input(shape=(4,)),
+                               lamina.layers.Dense(3, name="hidden"),
+                               lamina.layers.Dense(1, name="score")], name="tiny")
+    model.save(str(tmp_path / "tiny.keras"))
+    result = _run(["summary", str(tmp_path / "tiny.keras")], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'Model: "tiny"' in result.stdout
+    assert "hidden (Dense)" in result.stdout and "Total params: 19" in result.stdout
+    bad = _run(["summary", str(tmp_path / "nope.keras")], tmp_path)
+    assert bad.returncode == 1 and "lamina summary:" in bad.stderr

@@ -1,4 +1,5 @@
-"""The ``lamina`` command: ``lamina run SCRIPT.py [args]`` and ``lamina info``."""
+"""The ``lamina`` command: ``lamina run SCRIPT.py [args]``, ``lamina info``,
+``lamina summary FILE`` and ``lamina convert OLD.h5 NEW.keras``."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def main(argv=None) -> int:
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     sub.add_parser("info", help="show the version, backend and device")
+    summary = sub.add_parser("summary", help="print the layer table of a .keras or .h5 model file")
+    summary.add_argument("file")
     convert = sub.add_parser("convert", help="convert a Keras 2 .h5 model file to .keras")
     convert.add_argument("source")
     convert.add_argument("target")
@@ -47,7 +50,21 @@ def main(argv=None) -> int:
         return _run(ns.script, ns.args)
     if ns.command == "convert":
         return _convert(ns.source, ns.target)
+    if ns.command == "summary":
+        return _summary(ns.file)
     return _info()
+
+
+def _summary(path: str) -> int:
+    from lamina import saving
+
+    try:
+        model = saving.load_model(path, compile=False)
+    except (OSError, ValueError) as e:
+        print(f"lamina summary: {e}", file=sys.stderr)
+        return 1
+    model.summary()
+    return 0
 
 
 def _convert(source: str, target: str) -> int:
