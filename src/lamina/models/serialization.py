@@ -32,12 +32,13 @@ def serialize_layer(layer) -> dict:
     cls = type(layer)
     registered = registry.GLOBAL_CUSTOM_NAMES.get(cls)
     name = cls.__name__
+    op_name = cls.__dict__.get("_registered_name")  # a Keras op's node (Add, GetItem, ...)
     out = {
         "module": None if registered else getattr(
             cls, "_keras_module", _MODULES.get(name, "keras.layers")),
         "class_name": name,
         "config": layer.get_config(),
-        "registered_name": registered,
+        "registered_name": registered or op_name,
     }
     build = layer.get_build_config() if hasattr(layer, "get_build_config") else None
     if build is not None and name != "InputLayer":
@@ -56,6 +57,11 @@ def serialize_model(model) -> dict:
 def find_layer_class(config: dict, custom_objects=None):
     class_name = config.get("class_name")
     registered = config.get("registered_name")
+    module = config.get("module") or ""
+    if module.startswith("keras.src.ops."):  # an op recorded between layers (Add, Mean)
+        from lamina.layers.core.keras_operation import operation_class
+
+        return operation_class(class_name, module)
     for key in (registered, class_name):
         if key:
             obj = registry.get_registered_object(key, custom_objects)
@@ -64,11 +70,6 @@ def find_layer_class(config: dict, custom_objects=None):
     models = _model_classes()
     if class_name in models:
         return models[class_name]
-    module = config.get("module") or ""
-    if module.startswith("keras.src.ops."):  # an op Keras 3 recorded between layers
-        from lamina.layers.core.keras_operation import operation_class
-
-        return operation_class(class_name, module)
     cls = layers_module.get_builtin_layer(class_name) or EXTRA_CLASSES.get(class_name)
     if cls is None:
         raise ValueError(

@@ -37,7 +37,9 @@ from lamina.backend.torch._ops_util import (  # noqa: F401
 def sum(x, axis=None, keepdims=False):
     if x.dtype in _SMALL_INTS:
         return torch.sum(x, dim=_dims(axis), keepdim=keepdims, dtype=_INT32)
-    return torch.sum(x, dim=_dims(axis), keepdim=keepdims, dtype=x.dtype)
+    if x.is_floating_point():  # keeps its dtype; a symbolic x's dtype is a name, not a torch dtype
+        return torch.sum(x, dim=_dims(axis), keepdim=keepdims)
+    return torch.sum(x, dim=_dims(axis), keepdim=keepdims, dtype=to_engine_dtype(x.dtype))
 
 
 def mean(x, axis=None, keepdims=False):

@@ -223,6 +223,13 @@ def short_name(function) -> str:
     return name.strip("_") or "op"
 
 
+def keras_form(function, args, kwargs):
+    """Keras' own op form of a recorded call: ``(class_name, module, config, args)`` or None."""
+    from lamina.backend.torch.keras_ops import keras_form as form
+
+    return form(function, args, kwargs)
+
+
 # -- constants in recorded calls, as config data --------------------------------------------
 
 
@@ -257,6 +264,6 @@ def tensor_from_config(cfg):
 
 
 __all__ = ["apply_method", "decode_constant", "encode_constant", "function_from_name",
-           "function_name", "is_tensor", "output_specs", "recorder", "set_recorder",
+           "function_name", "is_tensor", "keras_form", "output_specs", "recorder", "set_recorder",
            "set_symbolic_class", "short_name", "tensor_attribute", "tensor_config",
            "tensor_from_config", "torch_function"]

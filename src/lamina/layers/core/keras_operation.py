@@ -15,7 +15,9 @@ node's arguments and the op's own configuration (``axis``, ``keepdims``, ...).
 from __future__ import annotations
 
 from lamina import ops
+from lamina.backend import symbolic as engine
 from lamina.layers.layer import Layer
+from lamina.ops.symbolic import is_symbolic
 from lamina.utils import registry
 
 _CLASSES: dict[str, type] = {}
@@ -34,10 +36,18 @@ class KerasOperation(Layer):
         self.built = True
 
     def __call__(self, *args, **kwargs):
+        if not is_symbolic(args[:1]) and is_symbolic((args, kwargs)):  # 2.0 - x
+            from lamina.layers.core.op_layer import _make_node
+
+            first, specs = engine.output_specs(self.call, args, kwargs)
+            return _make_node(self, list(args), dict(kwargs), specs, first)
         return super().__call__(*args, **kwargs)
 
     def call(self, *args, **kwargs):
         return self._function(*args, **kwargs, **self._op_config)
+
+    def get_build_config(self):
+        return None
 
     def get_config(self):
         return {"name": self.name, **self._op_config}
@@ -45,6 +55,44 @@ class KerasOperation(Layer):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+class _BinaryOperation(KerasOperation):
+    """A two-operand op; a Python number first (``2.0 - x``) becomes a tensor first."""
+
+    def call(self, x1, x2):
+        if isinstance(x1, (int, float)):
+            x1 = ops.convert_to_tensor(x1)
+        return self._function(x1, x2)
+
+
+class _GetItem(KerasOperation):
+    """``x[key]``; the key as Keras saves it: a list for a tuple, ``__slice__`` markers."""
+
+    def call(self, x, key):
+        return self._function(x, _decode_key(key, top=True))
+
+
+def _decode_key(key, top=False):
+    if isinstance(key, dict):
+        kind = key.get("class_name")
+        if kind == "__slice__":
+            cfg = key["config"]
+            if isinstance(cfg, dict):
+                return slice(cfg.get("start"), cfg.get("stop"), cfg.get("step"))
+            return slice(*cfg)
+        if kind == "__ellipsis__":
+            return Ellipsis
+        return key
+    if isinstance(key, (list, tuple)) and top:
+        return tuple(_decode_key(k) for k in key)
+    return key
+
+
+_BINARY = {"Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Power", "Matmul",
+           "Maximum", "Minimum", "Greater", "GreaterEqual", "Less", "LessEqual", "Equal",
+           "NotEqual", "Mod", "FloorDivide"}
+_BASES = {"GetItem": _GetItem}
 
 
 def operation_class(class_name: str, module: str):
@@ -56,7 +104,10 @@ def operation_class(class_name: str, module: str):
                 f"The file uses the Keras operation {class_name!r} ({module}), which lamina.ops "
                 f"has no {op_name!r} for."
             )
-        _CLASSES[class_name] = type(class_name, (KerasOperation,),
+        base = _BASES.get(class_name) or (
+            _BinaryOperation if class_name in _BINARY else KerasOperation)
+        _CLASSES[class_name] = type(class_name, (base,),
                                     {"_op_name": op_name, "_keras_module": module,
+                                     "_registered_name": class_name,
                                      "__doc__": f"Keras' ``{class_name}`` operation as a layer."})
     return _CLASSES[class_name]
