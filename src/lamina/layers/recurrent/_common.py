@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import activations, constraints, initializers, regularizers
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.layer import Layer
 from lamina.utils import registry
@@ -99,3 +100,25 @@ def check_rate(cls_name, arg, value):
     except (TypeError, ValueError):
         raise ValueError(f"{cls_name}: `{arg}` must be a number in [0, 1], got {value!r}") from None
     return min(1.0, max(0.0, value))
+
+
+def set_cell_arguments(cell, cls_name, **arguments):
+    """Store a cell's constructor arguments, each resolved by its kind (the inverse of
+    ``builtin_rnn.cell_config``): names, dicts and objects become activations, initializers,
+    regularizers and constraints; units and dropout rates are checked."""
+    for key, value in arguments.items():
+        if key == "units":
+            value = check_units(cls_name, value)
+        elif key.endswith("dropout"):
+            value = check_rate(cls_name, key, value)
+        elif key.endswith("activation"):
+            value = activations.get(value)
+        elif key.endswith("initializer"):
+            value = initializers.get(value)
+        elif key.endswith("regularizer"):
+            value = regularizers.get(value)
+        elif key.endswith("constraint"):
+            value = constraints.get(value)
+        elif key in ("use_bias", "unit_forget_bias", "reset_after"):
+            value = bool(value)
+        setattr(cell, key, value)

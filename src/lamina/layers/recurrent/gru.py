@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, ops
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.recurrent._common import DropoutRNNCell, check_rate, check_units
+from lamina.layers.recurrent._common import DropoutRNNCell, set_cell_arguments
 from lamina.layers.recurrent.builtin_rnn import BuiltinRNN, cell_config
 
 _CELL_ARGS = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
@@ -35,24 +35,9 @@ class GRUCell(Layer, DropoutRNNCell):
                  seed=None, **kwargs):
         self.implementation = kwargs.pop("implementation", 2)  # accepted, ignored (Keras 2)
         super().__init__(**kwargs)
-        self.units = check_units("GRUCell", units)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = check_rate("GRUCell", "dropout", dropout)
-        self.recurrent_dropout = check_rate("GRUCell", "recurrent_dropout", recurrent_dropout)
+        given = locals()
+        set_cell_arguments(self, "GRUCell", **{k: given[k] for k in _CELL_ARGS})
         self.dropout_mask_count = 3 if self.recurrent_dropout else None
-        self.seed = seed
-        self.reset_after = bool(reset_after)
         self.state_size = self.units
         self.output_size = self.units
 

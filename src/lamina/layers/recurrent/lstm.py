@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, initializers, ops
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.recurrent._common import DropoutRNNCell, check_rate, check_units
+from lamina.layers.recurrent._common import DropoutRNNCell, set_cell_arguments
 from lamina.layers.recurrent.builtin_rnn import BuiltinRNN, cell_config
 
 _CELL_ARGS = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
@@ -32,25 +32,10 @@ class LSTMCell(Layer, DropoutRNNCell):
                  recurrent_dropout=0.0, seed=None, **kwargs):
         self.implementation = kwargs.pop("implementation", 2)  # accepted, ignored (Keras 2)
         super().__init__(**kwargs)
-        self.units = check_units("LSTMCell", units)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = check_rate("LSTMCell", "dropout", dropout)
-        self.recurrent_dropout = check_rate("LSTMCell", "recurrent_dropout", recurrent_dropout)
+        given = locals()
+        set_cell_arguments(self, "LSTMCell", **{k: given[k] for k in _CELL_ARGS})
         # with recurrent dropout Keras draws one mask per gate (its "implementation 1")
         self.dropout_mask_count = 4 if self.recurrent_dropout else None
-        self.seed = seed
-        self.unit_forget_bias = bool(unit_forget_bias)
         self.state_size = [self.units, self.units]
         self.output_size = self.units
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, ops
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.recurrent._common import DropoutRNNCell, check_rate, check_units
+from lamina.layers.recurrent._common import DropoutRNNCell, set_cell_arguments
 from lamina.layers.recurrent.builtin_rnn import BuiltinRNN, cell_config
 
 _CELL_ARGS = ("units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
@@ -29,22 +29,8 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.units = check_units("SimpleRNNCell", units)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = check_rate("SimpleRNNCell", "dropout", dropout)
-        self.recurrent_dropout = check_rate("SimpleRNNCell", "recurrent_dropout",
-                                            recurrent_dropout)
-        self.seed = seed
+        given = locals()
+        set_cell_arguments(self, "SimpleRNNCell", **{k: given[k] for k in _CELL_ARGS})
         self.state_size = self.units
         self.output_size = self.units
 
