@@ -453,3 +453,25 @@ def test_nested_model_training(keras, rng):
     hk, hl = fit_both(mk, ml, x, y)
     assert_close(hl, hk, what="History.history")
     assert_same_weights(ml, mk)
+
+
+def test_wide_mlp_training_on_the_onednn_path(keras, rng):
+    """The seeds' 784-512-10 MLP at batch 128: products big enough for lamina's oneDNN GEMM."""
+    from lamina.backend.torch import gemm
+
+    def build(lib):
+        return lib.Sequential([lib.Input((784,)), lib.layers.Dense(512, activation="relu"),
+                               lib.layers.Dense(10, activation="softmax")])
+
+    mk, ml = twin(keras, rng, build)
+    for lib, m in ((keras, mk), (lamina, ml)):
+        m.compile(optimizer=lib.optimizers.Adam(1e-3), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    x = rng.random((384, 784), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=384)]
+    assert 128 * 784 * 512 >= gemm.MIN_MACS
+    hk, hl = fit_both(mk, ml, x, y, batch_size=128, epochs=2)
+    assert_close(hl, hk, what="History.history")
+    assert_same_weights(ml, mk)
+    assert_close(ml.predict(x, batch_size=128, verbose=0), mk.predict(x, batch_size=128, verbose=0),
+                 what="predict")

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.torch.gemm import linear  # noqa: F401  (re-exported)
 
 relu = torch.relu
 sigmoid = torch.sigmoid
@@ -109,15 +110,6 @@ def moments(x, axes, keepdims=False):
     mean = torch.mean(x, dim=dims, keepdim=True)
     variance = torch.mean(torch.square(x - mean), dim=dims, keepdim=keepdims)
     return (mean if keepdims else torch.squeeze(mean, dims)), variance
-
-
-def linear(x, kernel, bias=None):
-    """``x @ kernel + bias`` with a Keras ``(in, out)`` kernel, one fused call where possible."""
-    if bias is None:
-        return torch.matmul(x, kernel)
-    if x.ndim == 2:
-        return torch.addmm(bias, x, kernel)
-    return torch.matmul(x, kernel) + bias
 
 
 # Kernels behind lamina.activations that torch has no single call for (Keras 3 formulas).
