@@ -286,25 +286,27 @@ class Trainer:
         if not self._compile_metrics.built:
             with backend.no_grad():
                 self._build_compiled(y, self(x, training=False))
-        loss, y_pred = self._forward_loss(x, y, sw)
+        loss = self._forward_loss(x, y, sw)
         variables = self._trainable_cache
         if variables:
             scaled = self.optimizer.scale_loss(loss) if self._scales_loss else loss
             grads = backend_train.gradients(scaled, variables)
             self.optimizer.apply(grads, variables)
-        with backend.no_grad():
-            self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
-            self._compile_metrics.update_state(y, y_pred.detach() if backend.is_tensor(y_pred)
-                                               else y_pred, sw)
 
     def _forward_and_loss(self, x, y, sw):
-        """Forward pass and loss of a training step: the part ``jit_compile`` compiles."""
+        """Forward pass, loss and metric updates of a training step: the part ``jit_compile``
+        compiles (with the backward pass the engine derives from it)."""
         CALL_CONTEXT.training = True
         try:
             y_pred = self(x, training=True)
         finally:
             CALL_CONTEXT.training = None
-        return self.compute_loss(x, y, y_pred, sw, training=True), y_pred
+        loss = self.compute_loss(x, y, y_pred, sw, training=True)
+        with backend.no_grad():
+            self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
+            self._compile_metrics.update_state(y, y_pred.detach() if backend.is_tensor(y_pred)
+                                               else y_pred, sw)
+        return loss
 
     def test_step(self, data):
         x, y, sw = _unpack(data)

@@ -100,6 +100,17 @@ def convert_to_tensor(x, dtype=None):
         if x.device.type != DEVICE.type and x.device.type != "meta":
             x = x.to(DEVICE)
         return x
+    if type(x) in (float, int, bool):
+        # Python scalars: straight to a tensor (no NumPy detour, which torch.compile cannot
+        # trace); floats are floatx, ints int32 (int64 past its range), as Keras does.
+        if dt is None:
+            if type(x) is float:
+                dt = to_engine_dtype(config.floatx())
+            elif type(x) is int:
+                dt = torch.int32 if -(2**31) <= x < 2**31 else torch.int64
+            else:
+                dt = torch.bool
+        return torch.tensor(x, dtype=dt, device=DEVICE)
     if not isinstance(x, np.ndarray):
         if dt is None and isinstance(x, (bool, int, float, list, tuple)):
             arr = np.asarray(x)

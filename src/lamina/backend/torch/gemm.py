@@ -35,6 +35,30 @@ def _available():
 
 _LP = _available()
 _peek_transforms = torch._C._functorch.peek_interpreter_stack
+_is_compiling = torch.compiler.is_compiling
+
+
+if _LP is not None:
+
+    @torch.library.custom_op("lamina::onednn_linear", mutates_args=())
+    def _onednn_linear(x: torch.Tensor, weight: torch.Tensor,
+                       bias: torch.Tensor | None) -> torch.Tensor:
+        return _LP(x, weight, bias, "none", [], "")
+
+    @_onednn_linear.register_fake
+    def _(x, weight, bias):
+        return x.new_empty((x.shape[0], weight.shape[0]))
+
+
+def _mm(x, weight, bias=None):
+    """``x @ weight.T + bias`` by oneDNN (weight in torch's ``(out, in)`` layout, any strides).
+
+    Under torch.compile it is an opaque custom op: the compiler's own lowering of
+    ``_linear_pointwise`` takes only frozen, constant weights.
+    """
+    if _is_compiling():
+        return torch.ops.lamina.onednn_linear(x, weight, bias)
+    return _LP(x, weight, bias, "none", [], "")
 
 
 def _dense(t):
@@ -49,7 +73,7 @@ class _OneDNNLinear(torch.autograd.Function):
     def forward(ctx, x, kernel, bias):
         ctx.save_for_backward(x, kernel)
         ctx.has_bias = bias is not None
-        return _LP(x, kernel.t(), bias, "none", [], "")
+        return _mm(x, kernel.t(), bias)
 
     @staticmethod
     def backward(ctx, grad):
@@ -65,9 +89,9 @@ class _OneDNNLinear(torch.autograd.Function):
         else:
             grad = _dense(grad)
             if need_x:
-                dx = _LP(grad, kernel, None, "none", [], "")
+                dx = _mm(grad, kernel)
             if need_k:
-                dk = _LP(x.t(), grad.t(), None, "none", [], "")
+                dk = _mm(x.t(), grad.t())
         if ctx.has_bias and need_b:
             db = grad.sum(0)
         return dx, dk, db
@@ -83,7 +107,7 @@ def linear(x, kernel, bias=None):
         and x.ndim >= 2
         and kernel.ndim == 2
         and x.numel() * kernel.shape[1] >= MIN_MACS
-        and _peek_transforms() is None
+        and (_is_compiling() or _peek_transforms() is None)
         and (bias is None or bias.dtype is torch.float32)
     ):
         lead = x.shape[:-1]
@@ -93,7 +117,7 @@ def linear(x, kernel, bias=None):
         ):
             out = _OneDNNLinear.apply(_dense(x2), kernel, bias)
         else:
-            out = _LP(_dense(x2), kernel.t(), bias, "none", [], "")
+            out = _mm(_dense(x2), kernel.t(), bias)
         return out if x.ndim == 2 else out.reshape(*lead, kernel.shape[1])
     if bias is None:
         return torch.matmul(x, kernel)
