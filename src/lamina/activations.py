@@ -277,6 +277,13 @@ ALL_OBJECTS_DICT = {
 ALL_OBJECTS_DICT["swish"] = silu
 ALL_OBJECTS_DICT["hard_swish"] = hard_silu
 _BUILTIN_NAMES = {fn: name for name, fn in ALL_OBJECTS_DICT.items() if fn.__name__ == name}
+_ALONG_AN_AXIS = (softmax, log_softmax, glu, sparsemax)
+
+
+def is_elementwise(activation) -> bool:
+    """True for the built-in activations that act on each entry alone (not softmax & co.):
+    those may run on any layout of a tensor."""
+    return activation in _BUILTIN_NAMES and activation not in _ALONG_AN_AXIS
 
 
 def serialize(activation):

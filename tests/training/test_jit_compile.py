@@ -27,3 +27,98 @@ def test_compiled_training_matches_eager():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(eager_h["loss"], jit_h["loss"], rtol=1e-5)
     np.testing.assert_allclose(eager_h["accuracy"], jit_h["accuracy"])
+
+
+def _seed_convnet(dropout, out_activation="softmax", conv_activation="relu"):
+    L = layers
+    stack = [L.Input(shape=(12, 12, 1)), L.Conv2D(8, (3, 3), activation=conv_activation),
+             L.Conv2D(16, (3, 3), activation=conv_activation), L.MaxPooling2D((2, 2))]
+    if dropout:
+        stack.append(L.Dropout(0.25))
+    stack += [L.Flatten(), L.Dense(32, activation="relu"), L.Dense(4, activation=out_activation)]
+    return lamina.Sequential(stack)
+
+
+def _fit_model(build, x, y, jit_compile, loss="categorical_crossentropy", batch_size=16):
+    lamina.utils.set_random_seed(3)
+    model = build()
+    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"], jit_compile=jit_compile)
+    history = model.fit(x, y, batch_size=batch_size, epochs=2, shuffle=False, verbose=0)
+    return model, history.history
+
+
+def _graph_breaks(model, x, y):
+    import torch
+
+    explanation = torch._dynamo.explain(model._forward_and_loss)(
+        torch.from_numpy(x), torch.from_numpy(y), None)
+    return explanation.graph_break_count, explanation.graph_count
+
+
+def test_compiled_convnet_matches_eager_in_one_graph():
+    """The seeds' convnet shape (channels_last convolutions with relu, max pooling): the
+    compiled step gives eager's weights and History, from a single graph."""
+    rng = np.random.default_rng(1)
+    x = rng.random((64, 12, 12, 1), dtype=np.float32)
+    y = np.eye(4, dtype=np.float32)[rng.integers(0, 4, 64)]
+    eager, he = _fit_model(lambda: _seed_convnet(False), x, y, False)
+    jit, hj = _fit_model(lambda: _seed_convnet(False), x, y, True)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(he["loss"], hj["loss"], rtol=1e-5)
+    np.testing.assert_allclose(he["accuracy"], hj["accuracy"])
+    assert _graph_breaks(jit, x[:16], y[:16]) == (0, 1)
+
+
+def test_compiled_conv_with_an_axis_activation_keeps_its_axis():
+    """softmax on a Conv2D acts along the channels (last) axis, compiled or not."""
+    rng = np.random.default_rng(2)
+    x = rng.random((32, 12, 12, 1), dtype=np.float32)
+    y = np.eye(4, dtype=np.float32)[rng.integers(0, 4, 32)]
+    eager, _ = _fit_model(lambda: _seed_convnet(False, conv_activation="softmax"), x, y, False)
+    jit, _ = _fit_model(lambda: _seed_convnet(False, conv_activation="softmax"), x, y, True)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    probe = lamina.ops.convert_to_numpy(jit.layers[0](x[:2]))
+    assert probe.shape == (2, 10, 10, 8)
+    np.testing.assert_allclose(probe.sum(-1), 1.0, rtol=1e-5)
+
+
+def test_compiled_seed_convnet_with_dropout_trains_in_one_graph():
+    rng = np.random.default_rng(4)
+    x = rng.random((96, 12, 12, 1), dtype=np.float32)
+    labels = (x[:, :6].mean(axis=(1, 2, 3)) > x[:, 6:].mean(axis=(1, 2, 3))).astype(int)
+    y = np.eye(4, dtype=np.float32)[labels]
+    model, history = _fit_model(lambda: _seed_convnet(True), x, y, True)
+    assert np.all(np.isfinite(history["loss"]))
+    assert history["loss"][-1] < history["loss"][0]
+    assert _graph_breaks(model, x[:16], y[:16]) == (0, 1)
+
+
+def test_compiled_seed_mlp_on_the_onednn_path_matches_eager():
+    """784-512-10 at batch 128: the products that take oneDNN, inside the compiled graph."""
+    rng = np.random.default_rng(5)
+    x = rng.random((256, 784), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 256)]
+
+    def build():
+        return lamina.Sequential([layers.Input((784,)), layers.Dense(512, activation="relu"),
+                                  layers.Dense(10, activation="softmax")])
+
+    eager, he = _fit_model(build, x, y, False, batch_size=128)
+    jit, hj = _fit_model(build, x, y, True, batch_size=128)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(he["loss"], hj["loss"], rtol=1e-5)
+    assert _graph_breaks(jit, x[:128], y[:128]) == (0, 1)
+
+
+def test_compiled_training_with_a_short_last_batch_matches_eager():
+    rng = np.random.default_rng(6)
+    x = rng.random((70, 12, 12, 1), dtype=np.float32)  # 4 batches of 16, then one of 6
+    y = np.eye(4, dtype=np.float32)[rng.integers(0, 4, 70)]
+    eager, he = _fit_model(lambda: _seed_convnet(False), x, y, False)
+    jit, hj = _fit_model(lambda: _seed_convnet(False), x, y, True)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(he["loss"], hj["loss"], rtol=1e-5)

@@ -6,6 +6,7 @@ binds these names once at import, so a call costs exactly the engine's own call.
 """
 
 CORE = {
+    "is_compiling": "True while the engine's compiler traces the code (torch.compile)",
     "DEVICE": "the default device the backend places new tensors on",
     "LayerBase": "the base class of Layer (torch.nn.Module on torch, object elsewhere)",
     "Variable": "a trainable or non-trainable state tensor with .assign, .numpy, .name, .path",

@@ -242,8 +242,65 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
         y = F.max_pool2d(x.unsqueeze(2), (1,) + pool, (1,) + strides,
                          (0, pad[0] if pad else 0)).squeeze(2)
     else:
-        y = _MAX_POOL[rank](x, pool, strides, pad)
+        pool_fn = _max_pool2d_opaque if rank == 2 and torch.compiler.is_compiling() else \
+            _MAX_POOL[rank]
+        y = pool_fn(x, pool, strides, pad)
     return _back(y, data_format, rank)
+
+
+# torch.compile's own CPU code for max pooling (forward with indices, and its backward) runs
+# at about half the speed of torch's kernels (measured on the seeds' convnet: 52 ms a step
+# compiled vs 30 ms eager, 22 ms vs 38 ms without the pooling). Under the compiler, 2-D max
+# pooling is therefore an opaque op that calls torch's kernels.
+
+
+@torch.library.custom_op("lamina::max_pool2d", mutates_args=())
+def _max_pool2d_op(x: torch.Tensor, kernel: list[int], stride: list[int],
+                   padding: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.ops.aten.max_pool2d_with_indices(x, kernel, stride, padding)
+
+
+@_max_pool2d_op.register_fake
+def _(x, kernel, stride, padding):
+    return torch.ops.aten.max_pool2d_with_indices(x, kernel, stride, padding)
+
+
+@torch.library.custom_op("lamina::max_pool2d_backward", mutates_args=())
+def _max_pool2d_backward_op(grad: torch.Tensor, x: torch.Tensor, indices: torch.Tensor,
+                            kernel: list[int], stride: list[int],
+                            padding: list[int]) -> torch.Tensor:
+    return torch.ops.aten.max_pool2d_with_indices_backward(
+        grad, x, kernel, stride, padding, [1, 1], False, indices)
+
+
+@_max_pool2d_backward_op.register_fake
+def _(grad, x, indices, kernel, stride, padding):
+    return torch.empty_like(x)
+
+
+def _max_pool2d_setup(ctx, inputs, output):
+    x, kernel, stride, padding = inputs
+    ctx.save_for_backward(x, output[1])
+    ctx.args = (kernel, stride, padding)
+
+
+def _max_pool2d_grad(ctx, grad, _grad_indices):
+    x, indices = ctx.saved_tensors
+    return _max_pool2d_backward_op(grad.contiguous(memory_format=_memory_format(x)), x, indices,
+                                   *ctx.args), None, None, None
+
+
+def _memory_format(x):
+    return torch.channels_last if x.dim() == 4 and x.is_contiguous(
+        memory_format=torch.channels_last) and not x.is_contiguous() else torch.contiguous_format
+
+
+_max_pool2d_op.register_autograd(_max_pool2d_grad, setup_context=_max_pool2d_setup)
+
+
+def _max_pool2d_opaque(x, pool, strides, pad):
+    pad = list(pad) if isinstance(pad, (list, tuple)) else [pad, pad]
+    return _max_pool2d_op(x, list(pool), list(strides), pad)[0]
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):

@@ -83,6 +83,9 @@ def shape_of(x) -> tuple:
     return tuple(x.shape)
 
 
+is_compiling = torch.compiler.is_compiling
+
+
 def is_tensor(x) -> bool:
     return isinstance(x, torch.Tensor)
 

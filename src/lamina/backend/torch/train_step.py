@@ -384,5 +384,7 @@ def global_norm(tensors):
 
 
 def compile_function(fn, **kwargs):
-    """Wrap ``fn`` with torch.compile."""
+    """Wrap ``fn`` with torch.compile, shapes static: a fit sees one or two batch shapes (the
+    full batch and the last), each compiled once into code specialised for it."""
+    kwargs.setdefault("dynamic", False)
     return torch.compile(fn, **kwargs)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import activations, config, constraints, initializers, regularizers
+from lamina import activations, config, constraints, initializers, ops, regularizers
+from lamina.backend import core as backend
 from lamina.backend import conv as kernels
 from lamina.layers.convolutional import arguments as args
 from lamina.layers.input_spec import InputSpec
@@ -32,6 +33,7 @@ class ConvBase(Layer):
         self.data_format = config.standardize_data_format(data_format)
         self.activation = activations.get(activation)
         self._linear = self.activation is activations.linear
+        self._elementwise = activations.is_elementwise(self.activation)
         self.use_bias = bool(use_bias)
         self.bias_initializer = initializers.get(bias_initializer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
@@ -156,6 +158,14 @@ class BaseConv(ConvBase):
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
             inputs = kernels.pad_spatial(inputs, ((left, 0),), self.data_format)
             padding = "valid"
+        if (self.data_format == "channels_last" and not self._linear and self._elementwise
+                and backend.is_compiling()):
+            # Under torch.compile an elementwise activation runs on the channels-first view,
+            # so the compiler sees one layout between convolutions (otherwise it writes the
+            # activation's masks transposed, at 1/3 of the speed); same numbers.
+            x = kernels.conv(ops.moveaxis(inputs, -1, 1), self.kernel, self.strides, padding,
+                             "channels_first", self.dilation_rate, bias=self.bias)
+            return ops.moveaxis(self._activate(x), 1, -1)
         x = kernels.conv(inputs, self.kernel, self.strides, padding, self.data_format,
                          self.dilation_rate, bias=self.bias)
         return self._activate(x)
