@@ -83,3 +83,24 @@ def test_lambda_and_identity():
     np.testing.assert_array_equal(_np(layers.Identity()(x)), x)
     inp = lamina.Input(shape=(3,))
     assert layers.Lambda(lambda t: ops.sum(t, axis=-1, keepdims=True))(inp).shape == (None, 1)
+
+
+@pytest.mark.parametrize("rate", [0.25, 0.8])
+def test_dropout_rate_scale_and_gradient(rate):
+    import torch
+
+    x = torch.ones((400, 250), requires_grad=True)
+    out = layers.Dropout(rate)(x, training=True)
+    values = out.detach().numpy()
+    assert set(np.unique(values)) <= {0.0, np.float32(1.0 / (1.0 - rate))}
+    assert abs((values == 0).mean() - rate) < 0.01  # 100,000 draws: 5 standard errors
+    (grad,) = torch.autograd.grad(out.sum(), [x])
+    np.testing.assert_array_equal(grad.numpy(), values)  # d out / d x is the scaled mask
+
+
+def test_dropout_noise_shape_and_rate_one():
+    x = np.ones((64, 5, 30), "float32")
+    out = _np(layers.Dropout(0.5, noise_shape=(None, 1, 30))(x, training=True))
+    assert np.all(out == out[:, :1, :])  # one mask shared along the unit axis
+    assert 0.4 < (out == 0).mean() < 0.6
+    np.testing.assert_array_equal(_np(layers.Dropout(1.0)(x, training=True)), 0.0)
