@@ -1,6 +1,7 @@
 """jit_compile=True runs forward and loss through the engine's compiler, with eager's numbers."""
 
 import numpy as np
+import pytest
 
 import lamina
 from lamina import layers
@@ -125,3 +126,29 @@ def test_compiled_training_with_a_short_last_batch_matches_eager():
     for a, b in zip(eager.get_weights(), jit.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(he["loss"], hj["loss"], rtol=1e-5)
+
+
+@pytest.mark.parametrize("cell", ["LSTM", "GRU", "SimpleRNN"])
+def test_compiled_recurrent_model_matches_eager_in_one_graph(cell):
+    """The seeds' text-generation shape (two stacked recurrent layers, softmax on top); the
+    first layer's input needs no gradient, the case torch's fused LSTM cannot compile."""
+    rng = np.random.default_rng(7)
+    x = rng.random((48, 5, 6), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 48)]
+    cls = getattr(layers, cell)
+
+    def build():
+        return lamina.Sequential([cls(8, return_sequences=True, input_shape=(5, 6)), cls(8),
+                                  layers.Dense(3, activation="softmax")])
+
+    eager, he = _fit_model(build, x, y, False)
+    jit, hj = _fit_model(build, x, y, True)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(he["loss"], hj["loss"], rtol=1e-5)
+    # predict/evaluate in between (they fill the fused kernels' weight caches), then train on
+    np.testing.assert_allclose(jit.predict(x, verbose=0), eager.predict(x, verbose=0),
+                               rtol=1e-4, atol=1e-6)
+    jit.evaluate(x, y, verbose=0)
+    assert np.isfinite(jit.fit(x, y, batch_size=16, epochs=1, verbose=0).history["loss"][0])
+    assert _graph_breaks(jit, x[:16], y[:16]) == (0, 1)

@@ -226,12 +226,38 @@ def _run(fn, inputs, hx, params, has_bias, lengths, go_backwards, zero_output_fo
     return padded, finals
 
 
+def _mkldnn_enabled():
+    return torch._C._get_mkldnn_enabled()
+
+
+# What torch.compiler.assume_constant_result does (read at trace time, no graph break),
+# without importing the compiler (half a second) when lamina is imported.
+_mkldnn_enabled._dynamo_marked_constant = True
+
+
+def _compiled_lstm(*args):
+    """torch.lstm for torch.compile. With oneDNN on, torch's decomposition lowers an LSTM whose
+    input needs no gradient (the first layer in training) to ``mkldnn_rnn_layer``, which the
+    compiler then fails to run (torch 2.13: "expected Tensor() for op"); with it off, the
+    LSTM is traced step by step as GRU and SimpleRNN are."""
+    enabled = _mkldnn_enabled()
+    torch._C._set_mkldnn_enabled(False)
+    try:
+        return torch.lstm(*args)
+    finally:
+        torch._C._set_mkldnn_enabled(enabled)
+
+
+def _lstm_fn():
+    return _compiled_lstm if torch.compiler.is_compiling() else torch.lstm
+
+
 def lstm(inputs, h0, c0, kernel, recurrent_kernel, bias=None, go_backwards=False,
          lengths=None, cache=None, zero_output_for_mask=False):
     """Keras LSTM (tanh, sigmoid) on torch.lstm: returns (outputs, h, c)."""
     params = _cached(cache, (kernel, recurrent_kernel, bias),
                      lambda: lstm_params(kernel, recurrent_kernel, bias))
-    outputs, (h, c) = _run(torch.lstm, inputs, (h0.unsqueeze(0), c0.unsqueeze(0)), params,
+    outputs, (h, c) = _run(_lstm_fn(), inputs, (h0.unsqueeze(0), c0.unsqueeze(0)), params,
                            bias is not None, lengths, go_backwards,
                            zero_output_for_mask)
     return outputs, h.squeeze(0), c.squeeze(0)

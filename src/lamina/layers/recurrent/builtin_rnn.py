@@ -4,6 +4,7 @@ arguments read as the layer's own attributes (``LSTM(8).units``), as in Keras.""
 from __future__ import annotations
 
 from lamina import activations, constraints, initializers, regularizers
+from lamina.backend import core as backend
 from lamina.layers.recurrent.rnn import RNN
 
 
@@ -33,6 +34,12 @@ class BuiltinRNN(RNN):
         super().__init_subclass__(**kwargs)
         for name in cls._cell_args:
             setattr(cls, name, property(lambda self, key=name: getattr(self.cell, key)))
+
+    def _kernel_cache(self):
+        """The fused kernel's weight cache (re-laid-out weights, reused while they do not
+        change), or None under torch.compile: the compiler would take the cached tensors,
+        made without gradients, for graph inputs."""
+        return None if backend.is_compiling() else self._fused_cache
 
     def get_config(self):
         cfg = super().get_config()

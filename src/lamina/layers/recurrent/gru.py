@@ -196,7 +196,7 @@ class GRU(BuiltinRNN):
                     h0 = h0[0]
                 outputs, h = backend_rnn.gru(
                     sequences, h0, cell.kernel, cell.recurrent_kernel, cell.bias,
-                    go_backwards=self.go_backwards, lengths=lengths, cache=self._fused_cache,
+                    go_backwards=self.go_backwards, lengths=lengths, cache=self._kernel_cache(),
                     zero_output_for_mask=self.zero_output_for_mask)
                 last = outputs[:, -1]
                 if not self.return_sequences:

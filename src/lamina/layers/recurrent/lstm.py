@@ -167,7 +167,7 @@ class LSTM(BuiltinRNN):
                 outputs, h, c = backend_rnn.lstm(
                     sequences, initial_state[0], initial_state[1], cell.kernel,
                     cell.recurrent_kernel, cell.bias, go_backwards=self.go_backwards,
-                    lengths=lengths, cache=self._fused_cache,
+                    lengths=lengths, cache=self._kernel_cache(),
                     zero_output_for_mask=self.zero_output_for_mask)
                 last = outputs[:, -1]
                 if not self.return_sequences:

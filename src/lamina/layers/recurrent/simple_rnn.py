@@ -136,7 +136,7 @@ class SimpleRNN(BuiltinRNN):
                 outputs, h = backend_rnn.simple_rnn(
                     sequences, h0, cell.kernel, cell.recurrent_kernel, cell.bias,
                     activation=act, go_backwards=self.go_backwards, lengths=lengths,
-                    cache=self._fused_cache,
+                    cache=self._kernel_cache(),
                     zero_output_for_mask=self.zero_output_for_mask)
                 last = outputs[:, -1]
                 if not self.return_sequences:
