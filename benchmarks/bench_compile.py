@@ -1,7 +1,8 @@
 """Compiled steps: lamina eager vs ``jit_compile=True`` on the seeds' MLP and convnet.
 
 For each model it prints the steady samples/s of eager and compiled training (fastest epoch
-after the first), the first epoch's time (which holds the compile), the number of graph
+after the first; the two models' epochs alternate in one process), the first epoch's time
+(which holds the compile, with an empty and with a warm compiler cache), the number of graph
 breaks torch.compile reports for the compiled part of the step (forward, loss and metric
 updates; torch derives the compiled backward from it), and,
 when JAX is installed, Keras 3 on JAX for the first-epoch comparison. Each run is its own
@@ -43,6 +44,8 @@ def _build(lib, model_name):
 
 
 def _worker(spec):
+    """One library's runs. For lamina, an eager and a compiled model in the same process
+    whose epochs alternate, so both see the same machine (shared CPUs drift by 30%)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:THREADS])
     import numpy as np
@@ -52,27 +55,36 @@ def _worker(spec):
 
         torch.set_num_threads(THREADS)
         import lamina as lib
+
+        variants = {"eager": {"jit_compile": False}, "jit": {"jit_compile": True}}
+        if spec.get("only"):
+            variants = {spec["only"]: variants[spec["only"]]}
     else:
         import keras as lib
-    model, shape = _build(lib, spec["model"])
+
+        variants = {"keras": {}}
     rng = np.random.default_rng(0)
+    models = {}
+    for name, kwargs in variants.items():
+        model, shape = _build(lib, spec["model"])
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"],
+                      **kwargs)
+        models[name] = model
     x = rng.random((spec["samples"],) + shape, dtype=np.float32)
     y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=spec["samples"])]
-    kwargs = {"jit_compile": spec["jit"]} if spec["lib"] == "lamina" else {}
-    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"],
-                  **kwargs)
-    times = []
+    times = {name: [] for name in models}
     for _ in range(spec["epochs"]):
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
-        times.append(time.perf_counter() - start)
+        for name, model in models.items():
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+            times[name].append(time.perf_counter() - start)
     breaks = None
-    if spec["lib"] == "lamina" and spec["jit"]:
+    if "jit" in models:
         import torch
 
         xb = torch.from_numpy(x[:BATCH])
         yb = torch.from_numpy(y[:BATCH])
-        explanation = torch._dynamo.explain(model._forward_and_loss)(xb, yb, None)
+        explanation = torch._dynamo.explain(models["jit"]._forward_and_loss)(xb, yb, None)
         breaks = explanation.graph_break_count
     print(json.dumps({"times": times, "breaks": breaks}))
 
@@ -103,33 +115,33 @@ def main(argv=None):
     samples, epochs = (2560, 2) if args.quick else (args.samples, args.epochs)
     print(f"load average: {os.getloadavg()}")
     for model in ("mlp", "convnet"):
+        base = {"model": model, "samples": samples, "epochs": epochs}
         # The compiler's on-disk cache: empty for the first compiled run (a user's very first
         # compile: the kernels are built with the C++ compiler), then warm (a later run).
         cache = tempfile.mkdtemp()
-        results = {}
-        for name, spec in (
-            ("lamina eager", {"lib": "lamina", "jit": False}),
-            ("lamina jit, empty cache", {"lib": "lamina", "jit": True, "cache": cache,
-                                         "epochs": 1}),
-            ("lamina jit_compile=True", {"lib": "lamina", "jit": True, "cache": cache}),
-            ("Keras 3 on JAX", {"lib": "keras", "backend": "jax"}),
-        ):
-            spec = {"model": model, "samples": samples, "epochs": epochs} | spec
-            results[name] = _run(spec)
+        cold, cold_err = _run(base | {"lib": "lamina", "only": "jit", "cache": cache, "epochs": 1})
+        pair, pair_err = _run(base | {"lib": "lamina", "cache": cache})
+        jax, jax_err = _run(base | {"lib": "keras", "backend": "jax"})
         print(f"\n{model}: {samples} samples, batch {BATCH}, {epochs} epochs")
         print(f"{'':26s} {'samples/s':>10s} {'first epoch s':>14s} {'graph breaks':>13s}")
-        for name, (out, err) in results.items():
-            if out is None:
-                print(f"{name:26s} {'-':>10s}  ({err[0][:60]})")
+        rows = [
+            ("lamina eager", pair and pair["times"]["eager"], "-", pair_err),
+            ("lamina jit, empty cache", cold and cold["times"]["jit"][:1], cold and cold["breaks"],
+             cold_err),
+            ("lamina jit_compile=True", pair and pair["times"]["jit"], pair and pair["breaks"],
+             pair_err),
+            ("Keras 3 on JAX", jax and jax["times"]["keras"], "-", jax_err),
+        ]
+        for name, times, breaks, err in rows:
+            if not times:
+                print(f"{name:26s} {'-':>10s}  ({(err or ['failed'])[0][:60]})")
                 continue
-            steady = f"{samples / min(out['times'][1:]):10.0f}" if len(out["times"]) > 1 else \
-                f"{'-':>10s}"
-            breaks = "-" if out["breaks"] is None else str(out["breaks"])
-            print(f"{name:26s} {steady} {out['times'][0]:14.2f} {breaks:>13s}")
-        eager, jit = results["lamina eager"][0], results["lamina jit_compile=True"][0]
-        if eager and jit:
-            ratio = min(eager["times"][1:]) / min(jit["times"][1:])
-            print(f"compiled / eager steady speed (fastest epoch after the first): {ratio:.2f}x")
+            steady = f"{samples / min(times[1:]):10.0f}" if len(times) > 1 else f"{'-':>10s}"
+            print(f"{name:26s} {steady} {times[0]:14.2f} {str(breaks):>13s}")
+        if pair:
+            ratio = min(pair["times"]["eager"][1:]) / min(pair["times"]["jit"][1:])
+            print(f"compiled / eager steady speed (fastest epoch after the first, epochs "
+                  f"alternating in one process): {ratio:.2f}x")
 
 
 if __name__ == "__main__":
