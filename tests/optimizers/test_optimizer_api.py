@@ -338,3 +338,19 @@ def test_no_warning_on_plain_step():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         opt.apply(_grads(ws), ws)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_gradients_of_another_dtype_are_cast_to_the_variable_dtype(name):
+    """float16 gradients for float32 variables (a hand-written mixed-precision loop) update
+    as their float32 values would, and the variables stay float32."""
+    a = _vars((3, 4), seed=1)
+    b = [core.make_variable(v.numpy(), "float32", True, f"b{i}") for i, v in enumerate(a)]
+    grads32 = [core.convert_to_tensor(np.full((3, 4), 0.25, "float32"))]
+    grads16 = [core.cast(g, "float16") for g in grads32]
+    opt_a, opt_b = getattr(optimizers, name)(0.1), getattr(optimizers, name)(0.1)
+    for _ in range(3):
+        opt_a.apply(grads32, a)
+        opt_b.apply(grads16, b)
+    assert core.dtype_of(b[0]) == "float32"
+    np.testing.assert_array_equal(b[0].numpy(), a[0].numpy())

@@ -36,6 +36,10 @@ def _f32(x) -> float:
     return float(np.float32(float(x)))
 
 
+def _same_dtype(grad, variable):
+    return grad.dtype == variable.dtype
+
+
 def _is_none(x):
     return x is None
 
@@ -387,6 +391,11 @@ class Optimizer:
             grads, variables, idx = self._drop_missing(grads, variables, idx)
         if not all(map(core.is_tensor, grads)):
             grads = [core.convert_to_tensor(g, core.dtype_of(v)) for g, v in zip(grads, variables)]
+        elif not all(map(_same_dtype, grads, variables)):
+            # As Keras: each gradient is cast to its variable's dtype (e.g. float16 gradients
+            # of float32 variables in a hand-written mixed-precision loop).
+            grads = [g if g.dtype == v.dtype else core.cast(g, core.dtype_of(v))
+                     for g, v in zip(grads, variables)]
         self._apply(list(grads), variables, idx)
 
     def _indices_of(self, variables):
