@@ -45,6 +45,13 @@ def test_info(tmp_path):
     result = _run(["info"], tmp_path)
     assert result.returncode == 0
     assert "backend: torch" in result.stdout and "device: cpu" in result.stdout
+    assert "engine: torch 2." in result.stdout and "dense products: " in result.stdout
+
+
+def test_info_reports_the_dense_product_switch(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAMINA_ONEDNN_LINEAR", "0")
+    result = _run(["info"], tmp_path)
+    assert "dense products: torch.addmm" in result.stdout
 
 
 def test_unknown_keras_module_fails_like_a_missing_module(tmp_path):

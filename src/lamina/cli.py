@@ -29,6 +29,8 @@ def _info() -> int:
     print(f"lamina {lamina.__version__}")
     print(f"backend: {lamina.config.backend()}")
     print(f"device: {core.device_name()}")
+    for line in core.engine_info():
+        print(line)
     print(f"floatx: {lamina.config.floatx()}, image_data_format: {lamina.config.image_data_format()}")
     return 0
 

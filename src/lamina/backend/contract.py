@@ -23,6 +23,7 @@ CORE = {
     "compute_output_shapes": "run a function on shape-only tensors; return the output shapes",
     "no_grad": "context manager that turns off gradient tracking",
     "device_name": "device_name() -> 'cpu', 'cuda:0', ...",
+    "engine_info": "engine_info() -> lines describing the engine's version, threads, kernels",
     "gather_rows": "gather_rows(x, indices) -> rows of x (one batch of a shuffled data set)",
     "slice_rows": "slice_rows(x, start, stop) -> rows start:stop of x, a view where possible",
     "float_dtype_like": "True if the tensor has a floating dtype",

@@ -242,8 +242,8 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
         y = F.max_pool2d(x.unsqueeze(2), (1,) + pool, (1,) + strides,
                          (0, pad[0] if pad else 0)).squeeze(2)
     else:
-        pool_fn = _max_pool2d_opaque if rank == 2 and torch.compiler.is_compiling() else \
-            _MAX_POOL[rank]
+        pool_fn = _max_pool2d_opaque if rank == 2 and x.is_cpu and \
+            torch.compiler.is_compiling() else _MAX_POOL[rank]
         y = pool_fn(x, pool, strides, pad)
     return _back(y, data_format, rank)
 
@@ -251,7 +251,8 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 # torch.compile's own CPU code for max pooling (forward with indices, and its backward) runs
 # at about half the speed of torch's kernels (measured on the seeds' convnet: 52 ms a step
 # compiled vs 30 ms eager, 22 ms vs 38 ms without the pooling). Under the compiler, 2-D max
-# pooling is therefore an opaque op that calls torch's kernels.
+# pooling on the CPU is therefore an opaque op that calls torch's kernels (GPUs keep the
+# compiler's own, which it can fuse).
 
 
 @torch.library.custom_op("lamina::max_pool2d", mutates_args=())

@@ -94,6 +94,19 @@ def device_name() -> str:
     return str(DEVICE)
 
 
+def engine_info() -> list:
+    """What ``lamina info`` shows about the engine."""
+    from lamina.backend.torch import gemm
+
+    lines = [f"engine: torch {torch.__version__}, {torch.get_num_threads()} CPU threads"]
+    if gemm._LP is not None:
+        lines.append(f"dense products: oneDNN on CPU from {gemm.MIN_MACS:,} multiply-adds "
+                     "(LAMINA_ONEDNN_LINEAR=0: torch.addmm)")
+    else:
+        lines.append("dense products: torch.addmm")
+    return lines
+
+
 def convert_to_tensor(x, dtype=None):
     """A tensor on the default device; Python floats become floatx and ints int32 (as Keras)."""
     dt = to_engine_dtype(dtype)

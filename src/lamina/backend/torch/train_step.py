@@ -387,6 +387,10 @@ def compile_function(fn, **kwargs):
     """Wrap ``fn`` with torch.compile, shapes static: a fit sees one or two batch shapes (the
     full batch and the last), each compiled once into code specialised for it."""
     kwargs.setdefault("dynamic", False)
-    # torch's own random kernels (the compiler's generated ones ran dropout 3x slower here)
-    kwargs.setdefault("options", {"fallback_random": True})
+    from lamina.backend.torch.core import DEVICE
+
+    if DEVICE.type == "cpu":
+        # torch's own random kernels: the compiler's generated ones ran dropout 3x slower on
+        # the CPU, and with torch's a compiled fit draws the eager fit's dropout masks.
+        kwargs.setdefault("options", {"fallback_random": True})
     return torch.compile(fn, **kwargs)
