@@ -475,3 +475,45 @@ def test_wide_mlp_training_on_the_onednn_path(keras, rng):
     assert_same_weights(ml, mk)
     assert_close(ml.predict(x, batch_size=128, verbose=0), mk.predict(x, batch_size=128, verbose=0),
                  what="predict")
+
+
+@pytest.mark.parametrize("metrics, weighted", [
+    (None, ["accuracy"]),
+    (["accuracy"], ["accuracy"]),
+    (["mae"], ["accuracy", "mae"]),
+    (["accuracy"], ["categorical_accuracy"]),
+])
+def test_weighted_metrics_names_and_values(keras, rng, metrics, weighted):
+    """A weighted metric named like an unweighted one is logged as weighted_<name>, as Keras
+    names it; both are computed (with and without the sample weights)."""
+    mk, ml = twin(keras, rng, mlp("relu", "softmax", n_in=6, hidden=(8,), n_out=3))
+    for lib, m in ((keras, mk), (lamina, ml)):
+        m.compile(optimizer=lib.optimizers.SGD(0.05), loss="categorical_crossentropy",
+                  metrics=metrics, weighted_metrics=weighted)
+    x = floats(rng, 48, 6)
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 48)]
+    sw = rng.random(48).astype("float32")
+    hk, hl = fit_both(mk, ml, x, y, sample_weight=sw, epochs=2)
+    assert_close(hl, hk, what="History.history")
+    assert_close(ml.evaluate(x, y, sample_weight=sw, verbose=0, return_dict=True),
+                 mk.evaluate(x, y, sample_weight=sw, verbose=0, return_dict=True),
+                 what="evaluate(return_dict=True)")
+
+
+def test_weighted_metrics_of_two_outputs(keras, rng):
+    def build(lib):
+        i = lib.Input((6,))
+        h = lib.layers.Dense(8, activation="relu")(i)
+        return lib.Model(i, [lib.layers.Dense(3, activation="softmax", name="cls")(h),
+                             lib.layers.Dense(1, name="reg")(h)])
+
+    mk, ml = twin(keras, rng, build)
+    for lib, m in ((keras, mk), (lamina, ml)):
+        m.compile(optimizer=lib.optimizers.SGD(0.05), loss=["categorical_crossentropy", "mse"],
+                  metrics=[["accuracy"], ["mae"]], weighted_metrics=[["accuracy"], ["mae"]])
+    x = floats(rng, 48, 6)
+    ys = [np.eye(3, dtype="float32")[rng.integers(0, 3, 48)], floats(rng, 48, 1)]
+    sw = rng.random(48).astype("float32")
+    hk, hl = fit_both(mk, ml, x, ys, sample_weight=sw, epochs=2)
+    assert "cls_weighted_accuracy" in hl and "reg_weighted_mae" in hl
+    assert_close(hl, hk, what="History.history")

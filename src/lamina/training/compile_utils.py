@@ -150,6 +150,7 @@ class CompileMetrics:
         preds = _flatten(y_pred)
         names = _output_names(model, len(preds))
         self.entries = []  # (metric, output index, weighted)
+        unweighted = set()  # (metric name, output index)
         for weighted, spec in ((False, self.metrics_spec), (True, self.weighted_spec)):
             if spec is None:
                 continue
@@ -168,10 +169,14 @@ class CompileMetrics:
                     m = metrics_module.resolve_metric(
                         item, tuple(trues[i].shape), tuple(preds[i].shape), loss=self.loss
                     )
-                    if len(preds) > 1:
-                        m._lamina_log_name = f"{names[i]}_{m.name}"
-                    else:
-                        m._lamina_log_name = m.name
+                    name = m.name
+                    if weighted and (name, i) in unweighted:
+                        # Keras: a weighted metric named like an unweighted one of the same
+                        # output is logged as weighted_<name>
+                        name = f"weighted_{name}"
+                    elif not weighted:
+                        unweighted.add((name, i))
+                    m._lamina_log_name = f"{names[i]}_{name}" if len(preds) > 1 else name
                     self.entries.append((m, i, weighted))
         self.metrics = [m for m, _, _ in self.entries]
         self.built = True
