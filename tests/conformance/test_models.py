@@ -517,3 +517,19 @@ def test_weighted_metrics_of_two_outputs(keras, rng):
     hk, hl = fit_both(mk, ml, x, ys, sample_weight=sw, epochs=2)
     assert "cls_weighted_accuracy" in hl and "reg_weighted_mae" in hl
     assert_close(hl, hk, what="History.history")
+
+
+def test_per_class_metric_values_are_arrays_in_the_logs(keras, rng):
+    """F1Score(average=None) has one value per class: fit's History and evaluate() carry
+    NumPy arrays for it, as in Keras."""
+    mk, ml = twin(keras, rng, mlp("relu", "softmax", n_in=6, hidden=(8,), n_out=3))
+    for lib, m in ((keras, mk), (lamina, ml)):
+        m.compile(optimizer=lib.optimizers.SGD(0.05), loss="categorical_crossentropy",
+                  metrics=[lib.metrics.F1Score(), lib.metrics.R2Score()])
+    x = floats(rng, 48, 6)
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 48)]
+    hk, hl = fit_both(mk, ml, x, y, epochs=2, validation_split=0.25)
+    assert isinstance(hl["f1_score"][0], np.ndarray) and hl["f1_score"][0].shape == (3,)
+    assert isinstance(hl["r2_score"][0], float)
+    assert_close(hl, hk, what="History.history")
+    assert_close(ml.evaluate(x, y, verbose=0), mk.evaluate(x, y, verbose=0), what="evaluate()")

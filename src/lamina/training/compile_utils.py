@@ -7,7 +7,11 @@ from lamina import metrics as metrics_module
 from lamina.layers.layer import _flatten
 
 
-def _output_names(model, count):
+def _output_names(model, count, y_pred=None):
+    """The names Keras gives the outputs in logs: the keys of a dict of outputs (in the sorted
+    order the outputs flatten in), else the names of the layers that produce them."""
+    if isinstance(y_pred, dict) and len(y_pred) == count:
+        return sorted(y_pred)
     outputs = getattr(model, "outputs", None) or []
     names = []
     for t in outputs:
@@ -16,6 +20,15 @@ def _output_names(model, count):
     if len(names) != count or any(n is None for n in names):
         names = [f"output_{i}" for i in range(count)]
     return names
+
+
+def align_to_outputs(y, y_pred, names):
+    """A dict of targets (or sample weights) for a model whose outputs are a list: Keras takes
+    its entries by output name, not in the sorted order a dict flattens in."""
+    if (isinstance(y, dict) and isinstance(y_pred, (list, tuple)) and len(y) == len(names)
+            and set(y) == set(names)):
+        return [y[n] for n in names]
+    return y
 
 
 def check_loss(identifier):
@@ -58,8 +71,9 @@ class CompileLoss:
 
     def build(self, model, y_true, y_pred):
         preds = _flatten(y_pred)
-        names = _output_names(model, len(preds))
+        names = _output_names(model, len(preds), y_pred)
         self.output_names = names
+        y_true = align_to_outputs(y_true, y_pred, names)
         if isinstance(self.loss, dict) or (isinstance(self.loss, (list, tuple)) and len(preds) > 1):
             specs = _per_output(self.loss, names, "loss")
         else:
@@ -86,11 +100,19 @@ class CompileLoss:
                 )
             self.weights = [float(v) for v in w]
         self.single = len(preds) == 1 and self.weights[0] == 1.0 and self.fns[0] is not None
-        # with several outputs Keras also reports each output's (unweighted) loss
-        self.trackers = [] if len(preds) == 1 else [
+        # with several losses Keras also reports each output's (unweighted) loss; one loss (the
+        # others None) has no tracker of its own
+        n_losses = sum(fn is not None for fn in self.fns)
+        self.trackers = [] if n_losses < 2 else [
             metrics_module.Mean(name=f"{name}_loss") if fn is not None else None
             for name, fn in zip(names, self.fns)
         ]
+        # Keras lists the trackers in the order of the loss dict when both it and the outputs
+        # are dicts, else in the order of the outputs
+        order = list(range(len(names)))
+        if isinstance(self.loss, dict) and isinstance(y_pred, dict):
+            order = [names.index(k) for k in self.loss if k in names]
+        self._tracker_order = [self.trackers[i] for i in order if i < len(self.trackers)]
         self.built = True
 
     def update_trackers(self, parts, batch_size):
@@ -100,7 +122,7 @@ class CompileLoss:
 
     @property
     def metrics(self):
-        return [t for t in getattr(self, "trackers", ()) if t is not None]
+        return [t for t in getattr(self, "_tracker_order", ()) if t is not None]
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if self.single:
@@ -109,6 +131,8 @@ class CompileLoss:
             if isinstance(y_pred, (list, tuple)):
                 y_pred = y_pred[0]
             return self.fns[0](y_true, y_pred, sample_weight), None
+        y_true = align_to_outputs(y_true, y_pred, self.output_names)
+        sample_weight = align_to_outputs(sample_weight, y_pred, self.output_names)
         trues = _flatten(y_true)
         preds = _flatten(y_pred)
         if len(trues) != len(preds):
@@ -146,21 +170,30 @@ class CompileMetrics:
                     metrics_module.get(item)  # fail now on unknown names
 
     def build(self, model, y_true, y_pred):
-        trues = _flatten(y_true)
         preds = _flatten(y_pred)
-        names = _output_names(model, len(preds))
+        names = _output_names(model, len(preds), y_pred)
+        self.output_names = names
+        self._y_pred_is_seq = isinstance(y_pred, (list, tuple))
+        trues = _flatten(align_to_outputs(y_true, y_pred, names))
         self.entries = []  # (metric, output index, weighted)
-        unweighted = set()  # (metric name, output index)
         for weighted, spec in ((False, self.metrics_spec), (True, self.weighted_spec)):
             if spec is None:
                 continue
-            if isinstance(spec, dict) or (
-                len(preds) > 1 and isinstance(spec, (list, tuple))
-                and any(isinstance(s, (list, tuple)) for s in spec)
-            ):
+            if isinstance(spec, dict):
                 per = _per_output(spec, names, "metrics")
+            elif len(preds) > 1 and isinstance(spec, (list, tuple)):
+                # Keras: with several outputs a list must hold one entry (a metric or a list
+                # of them) per output
+                if len(spec) != len(preds):
+                    arg = "weighted_metrics" if weighted else "metrics"
+                    raise ValueError(
+                        f"Invalid `{arg}`: the model has {len(preds)} outputs {names}, so "
+                        f"`{arg}` must be a dict keyed by output name or a list with one entry "
+                        f"per output. Received: {arg}={spec!r}"
+                    )
+                per = list(spec)
             else:
-                per = [spec] * len(preds) if len(preds) > 1 else [spec]
+                per = [_flatten(spec) if isinstance(spec, (list, tuple)) else spec]
             for i, items in enumerate(per):
                 if items is None:
                     continue
@@ -169,19 +202,44 @@ class CompileMetrics:
                     m = metrics_module.resolve_metric(
                         item, tuple(trues[i].shape), tuple(preds[i].shape), loss=self.loss
                     )
-                    name = m.name
-                    if weighted and (name, i) in unweighted:
-                        # Keras: a weighted metric named like an unweighted one of the same
-                        # output is logged as weighted_<name>
-                        name = f"weighted_{name}"
-                    elif not weighted:
-                        unweighted.add((name, i))
-                    m._lamina_log_name = f"{names[i]}_{name}" if len(preds) > 1 else name
                     self.entries.append((m, i, weighted))
+        # the names in the logs, given as Keras gives them: '<output>_' before each name with
+        # several outputs; a repeated name gets '_1', '_2', ...; a weighted metric named like
+        # an earlier one becomes 'weighted_<name>'
+        seen = {}
+        prefixes = names if len(preds) > 1 else [None] * len(preds)
+        for m, i, weighted in self.entries:
+            prefix = prefixes[i]
+            name = f"{prefix}_{m.name}" if prefix else m.name
+            if name not in seen:
+                seen[name] = 1
+            elif not weighted:
+                index = seen[name]
+                seen[name] += 1
+                name = f"{name}_{index}"
+            else:
+                name = f"weighted_{m.name}"
+                if prefix:
+                    name = f"{prefix}_{name}"
+                if name not in seen:
+                    seen[name] = 1
+                else:
+                    index = seen[name]
+                    seen[name] += 1
+                    name = f"{name}_{index}"
+            m._lamina_log_name = name
+        for m, i, _ in self.entries:
+            # state shaped by the data is made now, eagerly, not inside a compiled step
+            build_state = getattr(m, "build_state", None)
+            if build_state is not None:
+                build_state(trues[i], preds[i])
         self.metrics = [m for m, _, _ in self.entries]
         self.built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._y_pred_is_seq:
+            y_true = align_to_outputs(y_true, y_pred, self.output_names)
+            sample_weight = align_to_outputs(sample_weight, y_pred, self.output_names)
         trues = _flatten(y_true)
         preds = _flatten(y_pred)
         weights = _flatten(sample_weight) if sample_weight is not None else None

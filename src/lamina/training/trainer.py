@@ -168,19 +168,19 @@ class Trainer:
     def metrics_names(self):
         """Names in the order of ``evaluate()``'s list, so ``zip(names, values)`` pairs up
         (as in Keras 2; Keras 3 returns ``['loss', 'compile_metrics']`` here)."""
-        names = [getattr(m, "_lamina_log_name", m.name) for m in self.metrics]
-        first = ["loss"]
-        if self._compile_loss is not None and self._compile_loss.built:
-            first += [m.name for m in self._compile_loss.metrics]
-        return [n for n in first if n in names] + sorted(n for n in names if n not in first)
+        return self._keys_in_order([getattr(m, "_lamina_log_name", m.name) for m in self.metrics])
+
+    def _keys_in_order(self, keys):
+        """Keras' order for evaluate()'s list (``Trainer._flatten_metrics_in_order``): first
+        the log keys that equal the *name* of a metric in ``self.metrics`` (the loss, each
+        compiled metric under its own name, the per-output losses), in that order and once
+        per metric, then the other keys, sorted."""
+        names = [m.name for m in self.metrics]
+        keys = list(keys)
+        return [n for n in names if n in keys] + sorted(k for k in keys if k not in names)
 
     def _ordered_values(self, logs):
-        """Keras' order for evaluate()'s list: the losses, then the other names sorted."""
-        first = ["loss"]
-        if self._compile_loss is not None and self._compile_loss.built:
-            first += [m.name for m in self._compile_loss.metrics]
-        values = [logs[k] for k in first if k in logs]
-        values += [logs[k] for k in sorted(logs) if k not in first]
+        values = [logs[k] for k in self._keys_in_order(logs)]
         return values[0] if len(values) == 1 else values
 
     def _require_compiled(self, what):
@@ -335,8 +335,7 @@ class Trainer:
     def _python_logs(self, prefix=""):
         """The metric values as Python floats, keys sorted as Keras sorts them."""
         results = self._metric_results()
-        return {prefix + k: float(backend.convert_to_numpy(results[k]))
-                if backend.is_tensor(results[k]) else float(results[k]) for k in sorted(results)}
+        return {prefix + k: _python_value(results[k]) for k in sorted(results)}
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -611,8 +610,15 @@ def _pythonify(logs):
     out = {}
     for k in sorted(logs):
         v = logs[k]
-        out[k] = float(backend.convert_to_numpy(v)) if backend.is_tensor(v) else v
+        out[k] = _python_value(v) if backend.is_tensor(v) else v
     return out
+
+
+def _python_value(value):
+    """A metric's value for the logs: a float, or (for per-class metrics such as
+    F1Score(average=None)) a NumPy array, as Keras logs them."""
+    array = backend.convert_to_numpy(value) if backend.is_tensor(value) else np.asarray(value)
+    return float(array) if array.ndim == 0 else array
 
 
 def _should_validate(epoch, freq):
@@ -642,7 +648,8 @@ def _resolve_verbose(verbose):
 def _concat_outputs(outputs):
     first = outputs[0]
     if isinstance(first, (list, tuple)):
-        return [_concat_outputs([o[i] for o in outputs]) for i in range(len(first))]
+        out = [_concat_outputs([o[i] for o in outputs]) for i in range(len(first))]
+        return tuple(out) if isinstance(first, tuple) else out  # Keras keeps a tuple a tuple
     if isinstance(first, dict):
         return {k: _concat_outputs([o[k] for o in outputs]) for k in first}
     arrays = [backend.convert_to_numpy(o) for o in outputs]
