@@ -152,3 +152,51 @@ def test_compiled_recurrent_model_matches_eager_in_one_graph(cell):
     jit.evaluate(x, y, verbose=0)
     assert np.isfinite(jit.fit(x, y, batch_size=16, epochs=1, verbose=0).history["loss"][0])
     assert _graph_breaks(jit, x[:16], y[:16]) == (0, 1)
+
+
+def test_compiled_step_with_metrics_whose_state_depends_on_the_data():
+    """F1Score and R2Score create their variables from the first batch's shapes: that happens
+    before the compiled step, so their values match eager; these metrics and the threshold
+    ones (AUC, Precision) update inside the one compiled graph."""
+    rng = np.random.default_rng(8)
+    x = rng.random((48, 6), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 48)]
+
+    def build():
+        return lamina.Sequential([layers.Input((6,)), layers.Dense(8, activation="relu"),
+                                  layers.Dense(3, activation="softmax")])
+
+    histories = []
+    for jit in (False, True):
+        lamina.utils.set_random_seed(3)
+        model = build()
+        model.compile(optimizer="adam", loss="categorical_crossentropy", jit_compile=jit,
+                      metrics=[lamina.metrics.F1Score(average="macro"), lamina.metrics.R2Score(),
+                               lamina.metrics.AUC(name="auc"),
+                               lamina.metrics.Precision(thresholds=[0.3, 0.6], name="precision")])
+        histories.append(model.fit(x, y, batch_size=16, epochs=2, shuffle=False,
+                                   verbose=0).history)
+    for key in ("f1_score", "r2_score", "auc", "precision", "loss"):
+        np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-5)
+    assert _graph_breaks(model, x[:16], y[:16]) == (0, 1)
+
+
+def test_compiled_masked_sequence_model_matches_eager_in_one_graph():
+    """Embedding(mask_zero=True) -> LSTM: eager packs the padded sequences (lengths read on the
+    host); compiled, the masked step loop runs inside the one graph, with the same numbers."""
+    rng = np.random.default_rng(9)
+    x = rng.integers(1, 20, (48, 6))
+    for row, length in zip(x, rng.integers(2, 7, 48)):
+        row[length:] = 0  # right padding
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 48)]
+
+    def build():
+        return lamina.Sequential([layers.Input((6,)), layers.Embedding(20, 8, mask_zero=True),
+                                  layers.LSTM(8), layers.Dense(3, activation="softmax")])
+
+    eager, he = _fit_model(build, x, y, False)
+    jit, hj = _fit_model(build, x, y, True)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(he["loss"], hj["loss"], rtol=1e-5)
+    assert _graph_breaks(jit, x[:16], y[:16]) == (0, 1)

@@ -102,6 +102,7 @@ class AUC(Metric):
             self._thresholds_distributed_evenly = True
         eps = config.epsilon()
         self._thresholds = np.array([0.0 - eps, *thresholds, 1.0 + eps])
+        self._threshold_list = [float(t) for t in self._thresholds]  # what the updates take
         self.curve = _curve_name(curve)
         self.summation_method = _summation_name(summation_method)
         super().__init__(name=name, dtype=dtype)
@@ -145,6 +146,10 @@ class AUC(Metric):
         self.false_negatives = self.add_variable(var_shape, "zeros", name="false_negatives")
         self._built = True
 
+    def build_state(self, y_true, y_pred):
+        if not self._built:
+            self._build(tuple(y_pred.shape))
+
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = core.convert_to_tensor(y_pred)
         if not self._built:
@@ -160,7 +165,7 @@ class AUC(Metric):
             },
             y_true,
             y_pred,
-            self._thresholds,
+            self._threshold_list,
             thresholds_distributed_evenly=self._thresholds_distributed_evenly,
             sample_weight=sample_weight,
             multi_label=self.multi_label,

@@ -114,7 +114,7 @@ def update_confusion_matrix_variables(
         index = ops.reshape(ops.arange(num_t, dtype=dtype), t_shape)
         pred_pos = ops.greater_equal(ops.expand_dims(bucket, 0), index)  # (T, ...)
     else:
-        t = ops.reshape(core.convert_to_tensor(np.array(thresholds, dtype=dtype)), t_shape)
+        t = ops.reshape(core.convert_to_tensor(thresholds, dtype), t_shape)
         pred_pos = ops.greater(ops.expand_dims(y_pred, 0), t)
     label_pos = ops.expand_dims(labels, 0)
     w = None if weights is None else ops.expand_dims(weights, 0)

@@ -82,6 +82,10 @@ class FBetaScore(Metric):
             setattr(self, name, self.add_variable(shape, "zeros", name=name))
         self._built = True
 
+    def build_state(self, y_true, y_pred):
+        if not self._built:
+            self._build(tuple(y_true.shape), tuple(y_pred.shape))
+
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true = core.convert_to_tensor(y_true, self.dtype)
         y_pred = core.convert_to_tensor(y_pred, self.dtype)

@@ -88,6 +88,13 @@ class Metric:
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define update_state()")
 
+    def build_state(self, y_true, y_pred):
+        """Create state whose shape depends on the data (a no-op for most metrics).
+
+        compile() calls it with the first batch before any compiled step, so no variable is
+        created inside the engine's compiler.
+        """
+
     def result(self):
         raise NotImplementedError(f"{type(self).__name__} must define result()")
 

@@ -199,6 +199,12 @@ class R2Score(Metric):
         self.count = self.add_variable((n,), "zeros", name="count")
         self._built = True
 
+    def build_state(self, y_true, y_pred):
+        if not self._built:
+            y_true, y_pred = squeeze_or_expand_to_same_rank(
+                core.convert_to_tensor(y_true, self.dtype), core.convert_to_tensor(y_pred, self.dtype))
+            self._build(y_true.shape, y_pred.shape)
+
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true = core.convert_to_tensor(y_true, self.dtype)
         y_pred = core.convert_to_tensor(y_pred, self.dtype)

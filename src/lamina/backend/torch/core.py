@@ -127,6 +127,9 @@ def convert_to_tensor(x, dtype=None):
             else:
                 dt = torch.bool
         return torch.tensor(x, dtype=dt, device=DEVICE)
+    if dt is not None and type(x) in (list, tuple) and all(type(v) in (float, int) for v in x):
+        # a flat list of Python numbers with a dtype: no NumPy detour (torch.compile traces it)
+        return torch.tensor(x, dtype=dt, device=DEVICE)
     if not isinstance(x, np.ndarray):
         if dt is None and isinstance(x, (bool, int, float, list, tuple)):
             arr = np.asarray(x)

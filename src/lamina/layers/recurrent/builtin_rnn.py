@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lamina import activations, constraints, initializers, regularizers
 from lamina.backend import core as backend
+from lamina.backend import rnn as backend_rnn
 from lamina.layers.recurrent.rnn import RNN
 
 
@@ -40,6 +41,14 @@ class BuiltinRNN(RNN):
         change), or None under torch.compile: the compiler would take the cached tensors,
         made without gradients, for graph inputs."""
         return None if backend.is_compiling() else self._fused_cache
+
+    def _packed_lengths(self, mask):
+        """Each sequence's length when ``mask`` is right-padded (the fused kernel then runs
+        packed sequences), else None. Under torch.compile always None: packing reads the
+        lengths on the host, so the masked step loop (which the compiler traces) runs instead."""
+        if backend.is_compiling():
+            return None
+        return backend_rnn.right_padded_lengths(mask)
 
     def get_config(self):
         cfg = super().get_config()

@@ -158,7 +158,7 @@ class LSTM(BuiltinRNN):
         if self._fusable():
             lengths = None
             if mask is not None:
-                lengths = backend_rnn.right_padded_lengths(mask)
+                lengths = self._packed_lengths(mask)
             if mask is None or lengths is not None:
                 cell = self.cell
                 if training and 0.0 < cell.dropout < 1.0:
