@@ -122,7 +122,10 @@ class ProgbarLogger(Callback):
         if self.target is None:
             self.target = self.seen
             self.progbar.target = self.seen
-        self.progbar.update(self.progbar.target, _sorted_items(logs), finalize=True)
+        # Keras shows the epoch logs in their own order: sorted by CallbackList, then any key a
+        # callback added (ReduceLROnPlateau's ``learning_rate``) last.
+        self.progbar.update(self.progbar.target, list(logs.items()) if logs else None,
+                            finalize=True)
 
 
 class _Everything:

@@ -46,10 +46,8 @@ class ReduceLROnPlateau(MonitorCallback):
             raise ValueError(
                 f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}"
             )
-        if "epsilon" in kwargs:  # Keras 2 spelling of min_delta
-            self.min_delta = abs(kwargs.pop("epsilon"))
-        if kwargs:
-            raise TypeError(f"ReduceLROnPlateau: unexpected keyword argument(s) {sorted(kwargs)}")
+        # Keras 3 accepts and ignores any other keyword, Keras 2's ``epsilon`` included (it no
+        # longer sets min_delta), so the same call trains the same way in both.
         self.factor = factor
         self.min_lr = min_lr
         self.patience = patience

@@ -467,6 +467,7 @@ class Trainer:
             logs = _pythonify(step_logs) if step_logs else self._python_logs()
             if val_adapter is not None and _should_validate(epoch, validation_freq):
                 # validation runs as Keras' does: through the test hooks of the same callbacks
+                self.stop_evaluating = False
                 cbs.on_test_begin()
                 val_logs = self._evaluate_adapter(val_adapter, callbacks=cbs)
                 cbs.on_test_end(val_logs)
@@ -493,6 +494,8 @@ class Trainer:
                 self.test_step(batch)
             if callbacks is not None:
                 callbacks.on_test_batch_end(step, dict(step_logs) if step_logs else _LazyLogs(self))
+                if getattr(self, "stop_evaluating", False):  # a callback may end it early (Keras)
+                    break
         if step_logs:
             return {prefix + k: v for k, v in _pythonify(step_logs).items()}
         return self._python_logs(prefix)
@@ -516,6 +519,7 @@ class Trainer:
             steps=adapter.steps,
         )
         self._prepare()
+        self.stop_evaluating = False
         cbs.on_test_begin()
         logs = self._evaluate_adapter(adapter, callbacks=cbs)
         cbs.on_test_end(logs)
@@ -534,6 +538,7 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=adapter.steps,
         )
+        self.stop_predicting = False
         cbs.on_predict_begin()
         outputs = []
         for step, batch in enumerate(adapter.epoch()):
@@ -541,6 +546,8 @@ class Trainer:
             out = self.predict_step(batch)
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
+            if self.stop_predicting:  # a callback may end prediction early (Keras)
+                break
         cbs.on_predict_end()
         if not outputs:
             raise ValueError("predict: the data produced no batches")
