@@ -10,8 +10,13 @@ from lamina.training.trainer import Trainer
 
 
 def _as_structure(x):
+    """Copy the (nested) container structure, keeping tuples as tuples the way Keras does."""
     if isinstance(x, tuple):
-        return list(x)
+        return tuple(_as_structure(v) for v in x)
+    if isinstance(x, list):
+        return [_as_structure(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _as_structure(v) for k, v in x.items()}
     return x
 
 
@@ -60,6 +65,7 @@ class Functional(Model):
         ]
         self._input_ids = [id(t) for t in self.inputs]
         self._input_names = [t._history[0].name for t in self.inputs]
+        self.output_names = [t._history[0].name for t in self.outputs]
         self.built = True
         self._build_shapes = [t.shape for t in self.inputs] if len(self.inputs) > 1 \
             else self.inputs[0].shape
@@ -67,6 +73,13 @@ class Functional(Model):
     @property
     def layers(self):
         return list(self._layers)
+
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError(
+            "`Model.layers` attribute is reserved and should not be used. "
+            "Please use another name."
+        )
 
     @property
     def input_shape(self):
@@ -125,12 +138,12 @@ class Functional(Model):
 
     @property
     def _single_output_list(self):
-        return isinstance(self._output_struct, list) and len(self._output_struct) == 1
+        # Keras unpacks a one-element list or tuple of outputs (``unpack_singleton``).
+        return isinstance(self._output_struct, (list, tuple)) and len(self._output_struct) == 1
 
     def compute_output_shape(self, input_shape):
+        # Unlike ``call``, Keras keeps a one-element output list here: ``[(None, 2)]``.
         shapes = [t.shape for t in self.outputs]
-        if self._single_output_list:
-            return shapes[0]
         return _pack_like(self._output_struct, shapes)[0]
 
     def build(self, input_shape):

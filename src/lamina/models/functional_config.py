@@ -54,7 +54,9 @@ def functional_config(model) -> dict:
 
     def refs(struct):
         if isinstance(struct, dict):
-            return {k: _history_of(v, index) for k, v in struct.items()}
+            return {k: refs(v) for k, v in struct.items()}
+        if isinstance(struct, tuple):  # kept a tuple in memory; JSON makes it a list
+            return tuple(refs(v) for v in struct)
         if isinstance(struct, list):
             return [refs(v) for v in struct]
         return _history_of(struct, index)
@@ -130,7 +132,9 @@ def functional_from_config(cls, config, custom_objects=None):
     def resolve(ref):
         if isinstance(ref, dict):
             return {k: resolve(v) for k, v in ref.items()}
-        if ref and isinstance(ref[0], (list, tuple)):
+        if isinstance(ref, tuple) and ref and isinstance(ref[0], (list, tuple, dict)):
+            return tuple(resolve(r) for r in ref)
+        if ref and isinstance(ref[0], (list, tuple, dict)):
             return [resolve(r) for r in ref]
         name, node_index, tensor_index = ref[:3]
         return _flatten(created[name][node_index])[tensor_index]

@@ -72,20 +72,26 @@ class Model(Trainer, Layer):
     def get_layer(self, name=None, index=None):
         """The layer called ``name``, or at position ``index`` in ``layers``."""
         if index is not None and name is not None:
-            raise ValueError("get_layer: give `name` or `index`, not both")
+            raise ValueError(
+                "Provide only a layer name or a layer index. Received: "
+                f"index={index}, name={name}."
+            )
         if index is not None:
             layers = self.layers
-            if not -len(layers) <= index < len(layers):
+            if len(layers) <= index:
                 raise ValueError(
-                    f"get_layer: index {index} is out of range; the model has {len(layers)} layers"
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(layers)} layers."
                 )
-            return layers[index]
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise ValueError(
-            f"No such layer: {name!r}. Existing layers are: {[l.name for l in self.layers]}."
-        )
+            return layers[index]  # a too negative index raises IndexError, as in Keras
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: {[l.name for l in self.layers]}."
+            )
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
@@ -93,7 +99,8 @@ class Model(Trainer, Layer):
         from lamina.models.summary import print_summary
 
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     def to_json(self, **kwargs) -> str:
         """The model's architecture as Keras' JSON."""

@@ -132,11 +132,15 @@ class Sequential(Model):
 
     @property
     def inputs(self):
-        return [self._input_layer.output] if self._input_layer is not None else None
+        if self._input_layer is None:  # Keras raises until the model knows its input shape
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")
+        return [self._input_layer.output]
 
     @property
     def outputs(self):
-        return [self._graph_output] if self._graph_output is not None else None
+        if self._graph_output is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
+        return [self._graph_output]
 
     @property
     def input(self):
