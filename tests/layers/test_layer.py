@@ -70,12 +70,12 @@ def test_get_and_set_weights_round_trip_and_errors():
     np.testing.assert_array_equal(got[0], kernel)
     with pytest.raises(ValueError, match=r"\(2, 3\).*\(3, 2\)"):
         layer.set_weights([kernel.T, np.ones(3)])
-    with pytest.raises(ValueError, match="expects 2 weight arrays"):
+    with pytest.raises(ValueError, match="length 1, but the layer was expecting 2 weights"):
         layer.set_weights([kernel])
 
 
 def test_count_params_before_build_is_refused():
-    with pytest.raises(ValueError, match="not built"):
+    with pytest.raises(ValueError, match="isn't built"):
         layers.Dense(3).count_params()
 
 

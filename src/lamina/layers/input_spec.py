@@ -40,7 +40,8 @@ def check_input_spec(layer, spec, inputs):
         if s is None or not hasattr(x, "shape"):
             continue
         shape = _shape(x)
-        head = f"Input {i} of layer '{layer.name}' is incompatible with the layer: "
+        head = (f"Input {i} with name '{getattr(s, 'name', None)}' of layer '{layer.name}' "
+                "is incompatible with the layer: ")
         rank = len(shape)
         if s.ndim is not None and rank != s.ndim:
             raise ValueError(

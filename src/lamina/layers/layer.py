@@ -20,6 +20,7 @@ straight to ``call``.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
@@ -38,9 +39,62 @@ class _CallContext:
     """What the outermost call said about ``training``, for the layers inside it."""
 
     training = None
+    depth = 0  # how many layer calls are in progress
 
 
 CALL_CONTEXT = _CallContext()
+
+# Keras' name scopes: a variable's path is the stack of layer names open when it was created
+_NAME_SCOPES = []
+# the layers holding losses from the current outermost call (cleared when the next begins)
+_LAYERS_WITH_LOSSES = []
+
+
+class _NameScope:
+    """Keras' ``name_scope(name, caller=...)``: re-entering the same caller's scope is a no-op,
+    and a caller that recorded a ``_parent_path`` restarts the path from it."""
+
+    def __init__(self, name, caller):
+        self.name = name
+        self.caller = caller
+        self.override_parent = caller.__dict__.get("_parent_path")
+        self._pushed = False
+
+    def __enter__(self):
+        top = _NAME_SCOPES[-1] if _NAME_SCOPES else None
+        if top is not None and top.caller is self.caller and top.name == self.name:
+            return self
+        _NAME_SCOPES.append(self)
+        self._pushed = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._pushed and _NAME_SCOPES:
+            _NAME_SCOPES.pop()
+
+
+def current_path() -> str:
+    """The ``/``-joined names of the open name scopes (Keras' ``current_path()``)."""
+    parts = []
+    for entry in _NAME_SCOPES:
+        if entry.override_parent is not None:
+            parts = [p for p in entry.override_parent.split("/") if p]
+        parts.append(entry.name)
+    return "/".join(parts)
+
+
+def _scoped_build(build):
+    """Wrap a ``build`` method so it runs in the layer's name scope (as Keras' build wrapper)."""
+
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        with self._open_name_scope():
+            self._path = current_path()
+            return build(self, *args, **kwargs)
+
+    wrapper._lamina_scoped = True
+    return wrapper
+
 
 _BASE_ARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length"}
 
@@ -91,6 +145,23 @@ class Layer(backend.LayerBase):
 
     # set by subclasses that pass masks through unchanged
     supports_masking = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_lamina_scoped", False):
+            cls.build = _scoped_build(build)
+
+    def _open_name_scope(self):
+        """The layer's name scope; the first one opened records the enclosing path for good."""
+        if self.__dict__.get("_parent_path") is None:
+            self._parent_path = current_path()
+        return _NameScope(self.name, self)
+
+    @property
+    def path(self):
+        """The layer's path (``outer_model/layer``) once built, else None."""
+        return self.__dict__.get("_path")
 
     def __init__(
         self,
@@ -198,13 +269,18 @@ class Layer(backend.LayerBase):
             is_float = backend.standardize_dtype(dtype).startswith(("float", "bfloat"))
             initializer = "glorot_uniform" if is_float else "zeros"
         init = initializers.get(initializer)
-        name = name or f"variable_{len(self._own_variables)}"
+        # Keras names unnamed variables from one session-wide counter: variable, variable_1...
+        name = name or registry.unique_name("variable")
         value = init(shape, dtype=dtype) if callable(init) else init
         var = backend.make_variable(value, dtype=dtype, trainable=trainable, name=name)
-        var._lamina_path = f"{self.name}/{name}"
+        with _NameScope(self.name, self):
+            var._lamina_path = f"{current_path()}/{name}"
         var._lamina_created_trainable = bool(trainable)
         var._lamina_regularizer = regularizers.get(regularizer)
         var._lamina_constraint = constraints.get(constraint)
+        # Keras' Variable exposes them as .regularizer and .constraint
+        var.regularizer = var._lamina_regularizer
+        var.constraint = var._lamina_constraint
         key = name if name.isidentifier() and not hasattr(type(self), name) else None
         if key is None or key in self._parameters or key in self.__dict__ or key in self._modules:
             key = f"_var{len(self._own_variables)}_{abs(hash(name)) % 10000}"
@@ -294,8 +370,12 @@ class Layer(backend.LayerBase):
     def trainable(self, value: bool):
         value = bool(value)
         self._trainable = value
+        # Keras flips only the variables created trainable: a variable made with
+        # trainable=False stays frozen when the layer is unfrozen again
         for v in self._own_variables:
             if getattr(v, "_lamina_keep_untrainable", False):
+                continue
+            if not getattr(v, "_lamina_created_trainable", True):
                 continue
             v.trainable = value
         for layer in self._sublayers():
@@ -310,15 +390,15 @@ class Layer(backend.LayerBase):
         params = self.weights
         if len(weights) != len(params):
             raise ValueError(
-                f"Layer '{self.name}' expects {len(params)} weight arrays "
-                f"({[tuple(p.shape) for p in params]}), but received {len(weights)}."
+                f"You called `set_weights(weights)` on layer '{self.name}' with a weight list "
+                f"of length {len(weights)}, but the layer was expecting {len(params)} weights."
             )
         for p, w in zip(params, weights):
             w = np.asarray(w)
             if tuple(w.shape) != tuple(p.shape):
                 raise ValueError(
-                    f"Layer '{self.name}' weight '{p.name}' has shape {tuple(p.shape)}, "
-                    f"but the given array has shape {tuple(w.shape)}."
+                    f"Layer {self.name} weight shape {tuple(p.shape)} is not compatible with "
+                    f"provided weight shape {tuple(w.shape)}."
                 )
         for p, w in zip(params, weights):
             p.assign(np.asarray(w))
@@ -326,8 +406,8 @@ class Layer(backend.LayerBase):
     def count_params(self) -> int:
         if not self.built:
             raise ValueError(
-                f"Layer '{self.name}' is not built yet, so its weights do not exist: call it on "
-                "data or build(input_shape) first."
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                "built. You can build it manually via: `layer.build(input_shape)`."
             )
         return int(sum(int(np.prod(v.shape)) for v in self.weights))
 
@@ -335,6 +415,8 @@ class Layer(backend.LayerBase):
 
     def add_loss(self, loss):
         """Add a loss tensor (e.g. from ``call``) to be added to the training loss."""
+        if not self._losses:
+            _LAYERS_WITH_LOSSES.append(self)
         self._losses.append(loss)
 
     def _regularization_losses(self):
@@ -373,8 +455,9 @@ class Layer(backend.LayerBase):
         raise NotImplementedError
 
     def compute_mask(self, inputs, mask=None):
-        """The mask of the output: the input mask for layers that support masking, else None."""
-        return mask if self.supports_masking else None
+        """The mask of the output: by default the input mask (Keras' ``previous_mask``); it is
+        only attached to outputs of layers that support masking or compute their own."""
+        return mask
 
     def _build_for(self, inputs):
         shapes = _shape_structure(inputs)
@@ -385,6 +468,24 @@ class Layer(backend.LayerBase):
         self._build_shapes = shapes
 
     def __call__(self, *args, **kwargs):
+        context = CALL_CONTEXT
+        if context.depth == 0 and _LAYERS_WITH_LOSSES:
+            # Keras clears the losses of the last call when a new outermost call begins
+            for layer in _LAYERS_WITH_LOSSES:
+                layer._losses.clear()
+            _LAYERS_WITH_LOSSES.clear()
+        context.depth += 1
+        try:
+            if self.built:
+                return self._scoped_call(args, kwargs)
+            # an unbuilt layer builds and calls in its name scope, so sublayers first built
+            # here get variable paths under this layer's (Keras' ``outer/inner/kernel``)
+            with self._open_name_scope():
+                return self._scoped_call(args, kwargs)
+        finally:
+            context.depth -= 1
+
+    def _scoped_call(self, args, kwargs):
         inputs = args[0] if args else kwargs.get("inputs")
         if is_symbolic(inputs):
             return self._symbolic_call(args, kwargs)
@@ -430,7 +531,7 @@ class Layer(backend.LayerBase):
                 self.add_loss(self.activity_regularizer(out) / out.shape[0])
         if mask is None and not self._call_takes_mask:
             mask = getattr(inputs, "_keras_mask", None) if backend.is_tensor(inputs) else None
-        if mask is not None or self._makes_masks:
+        if (mask is not None and self.supports_masking) or self._makes_masks:
             out_mask = self.compute_mask(inputs, kwargs.get("mask", mask))
             if out_mask is not None and backend.is_tensor(outputs):
                 try:
@@ -598,6 +699,9 @@ class Layer(backend.LayerBase):
     # torch's Module.__call__ is replaced above; keep forward() working for torch tools
     def forward(self, *args, **kwargs):
         return self.__call__(*args, **kwargs)
+
+
+Layer.build = _scoped_build(Layer.build)
 
 
 def _map_tensors(fn, x):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina.layers.input_layer import InputLayer
-from lamina.layers.layer import Layer, _flatten, _pack_like
+from lamina.layers.layer import Layer, _flatten, _pack_like, current_path
 from lamina.models.model import Model
 from lamina.ops.symbolic import SymbolicTensor
 from lamina.training.trainer import Trainer
@@ -69,6 +69,8 @@ class Functional(Model):
         self.built = True
         self._build_shapes = [t.shape for t in self.inputs] if len(self.inputs) > 1 \
             else self.inputs[0].shape
+        with self._open_name_scope():  # Keras builds a functional model when it is made
+            self._path = current_path()
 
     @property
     def layers(self):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lamina.layers.input_layer import InputLayer
-from lamina.layers.layer import Layer
+from lamina.layers.layer import Layer, current_path
 from lamina.models.model import Model
 from lamina.ops.symbolic import SymbolicTensor
 from lamina.training.trainer import Trainer
@@ -72,7 +72,9 @@ class Sequential(Model):
         self._stack.append(layer)
         self._modules[f"layer_{len(self._stack) - 1}"] = layer
         if self._graph_output is not None:
-            self._graph_output = layer(self._graph_output)
+            with self._open_name_scope():  # Keras rebuilds in the model's scope
+                self._path = current_path()
+                self._graph_output = layer(self._graph_output)
             self._sync_shapes()
 
     def pop(self, rebuild=True):
@@ -83,8 +85,10 @@ class Sequential(Model):
         del self._modules[f"layer_{len(self._stack)}"]
         if self._input_layer is not None:
             out = self._input_layer.output
-            for l in self._stack:
-                out = l(out)
+            with self._open_name_scope():
+                self._path = current_path()
+                for l in self._stack:
+                    out = l(out)
             self._graph_output = out
             self._sync_shapes()
         return layer

@@ -44,8 +44,9 @@ def test_mha_weights_have_keras_shapes_names_and_order():
     mha(ops.ones((2, 6, 8)), ops.ones((2, 7, 10)), ops.ones((2, 7, 9)))
     shapes = [tuple(w.shape) for w in mha.weights]
     assert shapes == [(8, 3, 4), (3, 4), (9, 3, 4), (3, 4), (10, 3, 5), (3, 5), (3, 5, 8), (8,)]
-    assert [w._lamina_path for w in mha.weights][::2] == [
-        "query/kernel", "key/kernel", "value/kernel", "attention_output/kernel"]
+    assert [w._lamina_path for w in mha.weights][::2] == [  # Keras prefixes the layer's name
+        f"{mha.name}/query/kernel", f"{mha.name}/key/kernel", f"{mha.name}/value/kernel",
+        f"{mha.name}/attention_output/kernel"]
     assert mha.count_params() == sum(int(np.prod(s)) for s in shapes)
 
 

@@ -33,8 +33,10 @@ def test_gaussian_noise_statistics_and_seed():
 
 
 def test_gaussian_dropout_statistics():
-    out = np_(lamina.layers.GaussianDropout(0.2)(np.ones((200, 100), "float32"), training=True))
-    assert abs(out.mean() - 1.0) < 0.01 and abs(out.std() - 0.5) < 0.01
+    # 20,000 draws of N(1, 0.5): standard errors 0.0035 (mean) and 0.0025 (std); 5 of them
+    out = np_(lamina.layers.GaussianDropout(0.2, seed=3)(np.ones((200, 100), "float32"),
+                                                          training=True))
+    assert abs(out.mean() - 1.0) < 0.018 and abs(out.std() - 0.5) < 0.0125
 
 
 def test_alpha_dropout_keeps_standard_statistics():
