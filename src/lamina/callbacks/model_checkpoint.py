@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from lamina.callbacks.monitor_callback import MonitorCallback
+from lamina.saving import weights_h5
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -31,6 +32,7 @@ class ModelCheckpoint(MonitorCallback):
         save_freq: ``"epoch"``, or save every this many batches.
         initial_value_threshold: the best value to beat before the first save
             (with ``save_best_only=True``).
+        period: Keras 2's spelling (deprecated): save every ``period`` epochs.
 
     >>> ModelCheckpoint("model.txt")
     Traceback (most recent call last):
@@ -48,8 +50,18 @@ class ModelCheckpoint(MonitorCallback):
         mode: str = "auto",
         save_freq="epoch",
         initial_value_threshold: float | None = None,
+        period: int | None = None,
     ):
         super().__init__(monitor, mode, initial_value_threshold)
+        # Keras 2's `period=N`: save at the end of every N-th epoch.
+        if period is not None:
+            warnings.warn("ModelCheckpoint(period=N) is the Keras 2 spelling: Keras 3 has "
+                          "save_freq='epoch' (every epoch) or save_freq=<number of batches>.",
+                          DeprecationWarning, stacklevel=2)
+            if save_freq != "epoch" or not isinstance(period, int) or period < 1:
+                raise ValueError("ModelCheckpoint: `period` must be an integer >= 1, with "
+                                 f"save_freq='epoch'. Received: period={period}")
+        self.period = period or 1
         self.verbose = verbose
         self.filepath = os.fspath(filepath)
         self.save_best_only = save_best_only
@@ -64,7 +76,9 @@ class ModelCheckpoint(MonitorCallback):
                 "Expected save_freq are 'epoch' or integer values"
             )
         if save_weights_only:
-            if not self.filepath.endswith(".weights.h5"):
+            if not self.filepath.endswith(".weights.h5") and not (
+                weights_h5.KERAS2_PATHS and self.filepath.endswith((".h5", ".hdf5"))
+            ):
                 raise ValueError(
                     "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath "
                     "provided must end in `.weights.h5` (Keras weights format). "
@@ -86,7 +100,7 @@ class ModelCheckpoint(MonitorCallback):
     def on_epoch_end(self, epoch, logs=None):
         if self.monitor_op is None:
             self._set_monitor_op()
-        if self.save_freq == "epoch":
+        if self.save_freq == "epoch" and (epoch + 1) % self.period == 0:
             self._save_model(epoch=epoch, batch=None, logs=logs)
 
     # -- internals --------------------------------------------------------------------------

@@ -57,3 +57,29 @@ def predict_generator(self, generator, steps=None, **kwargs):
 _trainer.Trainer.fit_generator = fit_generator
 _trainer.Trainer.evaluate_generator = evaluate_generator
 _trainer.Trainer.predict_generator = predict_generator
+
+
+# Keras 2.6 removed Sequential.predict_classes / predict_proba. Old scripts still call them:
+# fail as Keras does (AttributeError, so hasattr() stays False), but name the replacement. The
+# check sits in __getattr__ (reached only for missing names): torch.nn.Module.__getattr__ would
+# replace the message of an AttributeError raised by a property.
+_REMOVED_METHODS = {
+    "predict_classes": (
+        "`np.argmax(model.predict(x), axis=-1)` for a softmax output, or "
+        "`(model.predict(x) > 0.5).astype('int32')` for a sigmoid output"
+    ),
+    "predict_proba": "`model.predict(x)` (it returns the probabilities)",
+}
+
+
+def _trainer_getattr(self, name):
+    if name in _REMOVED_METHODS:
+        raise AttributeError(
+            f"'{type(self).__name__}' object has no attribute '{name}': Keras 2.6 removed "
+            f"`{name}()`; use {_REMOVED_METHODS[name]} instead."
+        )
+    # the base class's own (torch.nn.Module's: sub-layers and parameters), looked up now
+    return super(_trainer.Trainer, self).__getattr__(name)
+
+
+_trainer.Trainer.__getattr__ = _trainer_getattr

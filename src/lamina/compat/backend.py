@@ -3,7 +3,8 @@
 Served as ``keras.backend`` under ``lamina run``, so Keras 2 custom losses, metrics and layers
 written as ``K.mean(K.square(y_pred - y_true), axis=-1)`` run unchanged. Each function is a
 thin alias over ``lamina.ops`` (DESIGN rule 12); graph-mode pieces of Keras 2 that have no
-meaning without placeholders (``placeholder``, ``function``, ``get_session``) are absent.
+meaning without placeholders (``placeholder``, ``get_session``) are absent; ``function`` is
+kept for its common use, reading a model's intermediate outputs from symbolic tensors.
 
 >>> from lamina.compat import backend as K
 >>> import lamina
@@ -400,6 +401,52 @@ def in_train_phase(x, alt, training=None):
 
 def in_test_phase(x, alt, training=None):
     return in_train_phase(alt, x, training)
+
+
+class _Function:
+    """What ``K.function(inputs, outputs)`` returns: call it with a list of arrays."""
+
+    def __init__(self, inputs, outputs):
+        from lamina.models import Model
+
+        single = not isinstance(outputs, (list, tuple))
+        self._single = single
+        outputs = [outputs] if single else list(outputs)
+        inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        # K.learning_phase() in the inputs (a plain 0 here) marks the training-flag slot.
+        self._phase = [i for i, x in enumerate(inputs) if not isinstance(x, _Symbolic)]
+        tensors = [x for x in inputs if isinstance(x, _Symbolic)]
+        bad = [x for x in outputs if not isinstance(x, _Symbolic)]
+        if bad or not tensors:
+            raise ValueError(
+                "K.function(inputs, outputs) takes a model's symbolic tensors "
+                "(`model.input`, `model.layers[i].output`); for eager values call the model "
+                "or build `keras.Model(inputs, outputs)` instead."
+            )
+        self._model = Model(inputs=tensors if len(tensors) > 1 else tensors[0], outputs=outputs)
+
+    def __call__(self, values):
+        values = list(values) if isinstance(values, (list, tuple)) else [values]
+        training = bool(values[self._phase[0]]) if self._phase else False
+        arrays = [v for i, v in enumerate(values) if i not in self._phase]
+        result = self._model(arrays if len(arrays) > 1 else arrays[0], training=training)
+        result = list(result) if isinstance(result, (list, tuple)) else [result]
+        out = [get_value(r) for r in result]
+        return out[0] if self._single else out
+
+
+def function(inputs, outputs, updates=None, name=None, **kwargs):
+    """Keras 2's ``K.function([model.input], [model.layers[1].output])``: a callable that
+    maps a list of input arrays to a list of NumPy outputs (a sub-model underneath).
+
+    Put ``K.learning_phase()`` among the inputs to pass the training flag as a value (1 runs
+    dropout and batch statistics, 0 does not). ``updates=`` (graph-mode assignments) is
+    refused.
+    """
+    if updates:
+        raise ValueError("K.function(updates=...) is graph-mode Keras 2; lamina has no graph "
+                         "session: apply the updates in a training step instead.")
+    return _Function(inputs, outputs)
 
 
 def print_tensor(x, message=""):

@@ -19,6 +19,7 @@ MODULE_MAP = {
     "keras": "lamina",
     "keras.utils.np_utils": "lamina.compat.np_utils",
     "keras.backend": "lamina.compat.backend",
+    "keras.utils.vis_utils": "lamina.utils.model_visualization",
 }
 # Keras 2 layer modules: all served by one module that has every lamina.layers name plus the
 # few Keras 2 names Keras 3 dropped (ThresholdedReLU, CuDNNLSTM, ...).
@@ -105,6 +106,8 @@ _FINDER = KerasAliasFinder()
 def install() -> None:
     """Make ``import keras`` import lamina in this process."""
     importlib.import_module("lamina.compat.layers")  # old layer class names load from configs
+    importlib.import_module("lamina.optimizers.optimizer").KERAS2_DECAY = True  # SGD(decay=)
+    importlib.import_module("lamina.saving.weights_h5").KERAS2_PATHS = True  # save_weights("w.h5")
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
@@ -112,6 +115,8 @@ def install() -> None:
 
 
 def uninstall() -> None:
+    importlib.import_module("lamina.optimizers.optimizer").KERAS2_DECAY = False
+    importlib.import_module("lamina.saving.weights_h5").KERAS2_PATHS = False
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:

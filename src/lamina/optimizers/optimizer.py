@@ -89,7 +89,8 @@ class Optimizer:
         name=None,
         **kwargs,
     ):
-        learning_rate = _legacy_kwargs(type(self).__name__, learning_rate, kwargs)
+        learning_rate, self._keras2_decay = _legacy_kwargs(type(self).__name__, learning_rate,
+                                                           kwargs)
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
@@ -271,6 +272,11 @@ class Optimizer:
 
     def _current_lr(self) -> float:
         """The rate for this step as a Python float (what the kernels take)."""
+        if self._keras2_decay:  # Keras 2's decay=, under `lamina run` only
+            return self._base_lr() / (1.0 + self._keras2_decay * self._current_step())
+        return self._base_lr()
+
+    def _base_lr(self) -> float:
         lr = self._learning_rate
         if lr is self._lr_variable:
             if train_step.version_of(lr) != self._lr_version:
@@ -587,16 +593,18 @@ class Optimizer:
         elif lr is self._lr_variable:
             # The shortest decimal that is this float32 (0.001, not 0.0010000000474974513):
             # it reads back to the same variable value, and is what users wrote.
-            learning_rate = float(str(np.float32(self._current_lr())))
+            learning_rate = float(str(np.float32(self._base_lr())))
         else:
             learning_rate = (
                 registry.serialize_object(lr, "builtins")
                 if hasattr(lr, "get_config")
                 else getattr(lr, "__name__", None)
             )
+        decay = {"decay": self._keras2_decay} if self._keras2_decay else {}
         return {
             "name": self.name,
             "learning_rate": learning_rate,
+            **decay,
             "weight_decay": self.weight_decay,
             "clipnorm": self.clipnorm,
             "global_clipnorm": self.global_clipnorm,
@@ -637,6 +645,10 @@ class Optimizer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+# Set by `lamina run` (compat.keras_alias.install): Keras 2's `decay=` then scales the rate by
+# 1 / (1 + decay * iterations) each step, as Keras 2 did; elsewhere it is refused, as in Keras 3.
+KERAS2_DECAY = False
+
 # Keys that Keras 2 / tf.keras wrote into optimizer configs and that mean nothing here.
 _IGNORED_CONFIG_KEYS = ("is_legacy_optimizer", "jit_compile")
 
@@ -651,6 +663,15 @@ def _legacy_kwargs(cls_name, learning_rate, kwargs):
         )
         learning_rate = kwargs.pop("lr")
     decay = kwargs.pop("decay", None)
+    if decay and KERAS2_DECAY:
+        warnings.warn(
+            f"{cls_name}: `decay=` is Keras 2's learning-rate decay; Keras 3 spells it "
+            f"`learning_rate=keras.optimizers.schedules.InverseTimeDecay({learning_rate}, "
+            f"decay_steps=1, decay_rate={decay})`.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return learning_rate, float(decay)
     if decay:
         raise ValueError(
             f"{cls_name}: the Keras 2 argument `decay={decay}` is not supported (Keras 3 dropped "
@@ -658,4 +679,4 @@ def _legacy_kwargs(cls_name, learning_rate, kwargs):
             f"`learning_rate=keras.optimizers.schedules.InverseTimeDecay({learning_rate}, "
             f"decay_steps=1, decay_rate={decay})`."
         )
-    return learning_rate
+    return learning_rate, 0.0

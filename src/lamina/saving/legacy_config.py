@@ -26,6 +26,9 @@ _ARG_ALIASES = {"output_dim": "units", "nb_filter": "filters", "init": "kernel_i
                 "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
                 "bias": "use_bias", "border_mode": "padding", "subsample": "strides"}
 
+# Layers whose own (Keras 2 and 3) argument has one of those old names: Embedding(output_dim=).
+_OWN_ARGS = {"Embedding": ("output_dim",)}
+
 _LAMBDA_DROPPED = ("module", "function_type", "output_shape_type", "output_shape_module")
 
 
@@ -39,8 +42,9 @@ def translate_layer_entry(entry):
     if entry["class_name"] == "Sequential" and isinstance(config, list):  # Keras 2.0/2.1
         config = {"layers": config}
     config = dict(config or {})
+    own = _OWN_ARGS.get(class_name, ())
     for old, new in _ARG_ALIASES.items():
-        if old in config and new not in config:
+        if old in config and new not in config and old not in own:
             config[new] = config.pop(old)
     if isinstance(config.get("layers"), list):
         config["layers"] = [translate_layer_entry(e) for e in config["layers"]]

@@ -1,6 +1,7 @@
 """Utilities (``lamina.utils``, served as ``keras.utils``)."""
 
 from lamina.utils.file_utils import get_file
+from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical import normalize, to_categorical
 from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset, Sequence
@@ -42,6 +43,7 @@ def set_random_seed(seed: int) -> None:
 
 __all__ = [
     "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
-    "get_registered_object", "normalize", "register_keras_serializable", "set_random_seed",
+    "get_registered_object", "model_to_dot", "normalize", "plot_model", "register_keras_serializable",
+    "set_random_seed",
     "to_categorical", *_FROM_PREPROCESSING,
 ]
