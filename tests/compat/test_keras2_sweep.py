@@ -148,3 +148,18 @@ def test_embedding_model_h5_round_trip(tmp_path):
     x = np.arange(10).reshape(2, 5) % 20
     np.testing.assert_allclose(lamina.models.load_model(path).predict(x, verbose=0),
                                model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_keras1_argument_names_get_their_replacement_in_the_error():
+    import pytest
+
+    import lamina
+
+    with pytest.raises(TypeError, match=r"\['border_mode'\]; Keras 1 names, now: border_mode -> "
+                                        r"padding"):
+        lamina.layers.Conv2D(32, 3, 3, border_mode="same")
+    with pytest.raises(TypeError, match="W_regularizer -> kernel_regularizer, init -> "
+                                        "kernel_initializer"):
+        lamina.layers.Dense(10, init="uniform", W_regularizer=None)
+    with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) \['colour'\]$"):
+        lamina.layers.Dense(10, colour="red")

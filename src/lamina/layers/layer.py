@@ -97,6 +97,16 @@ def _scoped_build(build):
 
 
 _BASE_ARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length"}
+# Keras 1 argument names that still appear in old tutorials, with what replaced them
+_KERAS1_ARGS = {
+    "border_mode": "padding", "subsample": "strides", "nb_filter": "filters",
+    "nb_row": "kernel_size", "nb_col": "kernel_size", "init": "kernel_initializer",
+    "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint", "bias": "use_bias",
+    "dim_ordering": "data_format", "output_dim": "units", "pool_length": "pool_size",
+    "filter_length": "kernel_size", "subsample_length": "strides", "p": "rate",
+    "dropout_W": "dropout", "dropout_U": "recurrent_dropout", "consume_less": "implementation",
+}
 
 
 def _flatten(x):
@@ -176,8 +186,10 @@ class Layer(backend.LayerBase):
         backend.LayerBase.__init__(self)
         unknown = set(kwargs) - _BASE_ARGS
         if unknown:
+            hints = [f"{k} -> {_KERAS1_ARGS[k]}" for k in sorted(unknown) if k in _KERAS1_ARGS]
             raise TypeError(
                 f"{type(self).__name__}: unexpected keyword argument(s) {sorted(unknown)}"
+                + (f"; Keras 1 names, now: {', '.join(hints)}" if hints else "")
             )
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}")
