@@ -345,3 +345,39 @@ def test_callback_logs(keras, rng):
     ek, el = recorded
     assert [e[:-1] for e in el] == [e[:-1] for e in ek]
     assert_close([e[-1] for e in el], [e[-1] for e in ek], what="callback logs")
+
+
+@pytest.mark.parametrize("steps", [2, 3, 5])
+def test_steps_per_epoch_with_arrays(keras, rng, steps):
+    """48 samples in batches of 16 (3 batches): Keras carries its place in the data from epoch
+    to epoch and, when the data runs out before `steps`, ends that epoch with a warning."""
+    import warnings
+
+    from tests.conformance.test_models import assert_same_weights
+
+    mk, ml = both(keras, rng, mlp("relu", None, n_in=6, hidden=(8,), n_out=2),
+                  lambda lib: {"loss": "mse"})
+    x, y = floats(rng, 48, 6), floats(rng, 48, 2)
+    counts = {}
+    for name, lib, m in (("keras", keras, mk), ("lamina", lamina, ml)):
+        class Count(lib.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.seen = []
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.seen.append(0)
+
+            def on_train_batch_end(self, batch, logs=None):
+                self.seen[-1] += 1
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            counter = Count()
+            history = m.fit(x, y, batch_size=16, epochs=3, steps_per_epoch=steps, shuffle=False,
+                            verbose=0, callbacks=[counter]).history
+        ran_out = sum("ran out of data" in str(w.message) for w in caught)
+        counts[name] = (counter.seen, ran_out, history)
+    assert counts["lamina"][:2] == counts["keras"][:2]
+    assert_close(counts["lamina"][2], counts["keras"][2], what="History.history")
+    assert_same_weights(ml, mk)

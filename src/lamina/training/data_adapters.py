@@ -12,6 +12,7 @@ and any object with ``__len__`` and ``__getitem__`` returning batches (``utils.S
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -138,7 +139,7 @@ class ArrayAdapter:
         if self._tensors is None:
             self._to_device()
         n, bs = self.num_samples, self.batch_size
-        for _ in range(self.steps):
+        for step in range(self.steps):
             if self._position == 0:
                 if self.shuffle == "batch":
                     order = backend_random.permutation(self.num_batches)
@@ -159,8 +160,20 @@ class ArrayAdapter:
                 idx = backend.slice_rows(self._perm, start, stop)
                 yield self._batch(lambda t, i=idx: backend.gather_rows(t, i))
             self._position = 0 if stop >= n else stop
+            if stop >= n and self._steps is not None and step + 1 < self._steps:
+                # Keras: the batches of an array run out before `steps`: the epoch ends here
+                # (the next one starts from the first batch again), with Keras' warning
+                warnings.warn(_RAN_OUT, stacklevel=2)
+                return
         if self._steps is None:
             self._position = 0
+
+
+_RAN_OUT = (
+    "Your input ran out of data; interrupting training. Make sure that your dataset or "
+    "generator can generate at least `steps_per_epoch * epochs` batches. You may need to use "
+    "the `.repeat()` function when building your dataset."
+)
 
 
 def _class_weights_to_sample_weights(y, class_weight, sample_weight):
