@@ -52,11 +52,33 @@ def _int32(x):
 
 
 def _scalar_tensor(v):
-    return v if hasattr(v, "__torch_function__") else torch.as_tensor(v, device=DEVICE)
+    """``v`` as a tensor; Python numbers take Keras' dtypes (int32, floatx), not torch's."""
+    return v if hasattr(v, "__torch_function__") else convert_to_tensor(v)
+
+
+def _py_operands(x1, x2):
+    """Operands for a binary op where Keras types Python numbers as int32 / floatx.
+
+    Torch widens a Python int to int64 when the other operand is a bool tensor or another
+    number; Keras gives int32. Tensors of other dtypes pass untouched (torch's weak-scalar
+    promotion already agrees with Keras there).
+    """
+    t1, t2 = hasattr(x1, "__torch_function__"), hasattr(x2, "__torch_function__")
+    if t1 and t2:
+        return x1, x2
+    if not t1 and not t2:
+        return convert_to_tensor(x1), convert_to_tensor(x2)
+    if t1 and type(x2) is int and x1.dtype == torch.bool:
+        return x1, convert_to_tensor(x2)
+    if t2 and type(x1) is int and x2.dtype == torch.bool:
+        return convert_to_tensor(x1), x2
+    return x1, x2
 
 
 def _quantile(fn, x, q, axis, method, keepdims):
     x = _float(x)
+    if x.dtype in (torch.float16, torch.bfloat16):  # torch's quantile takes float32/64 only
+        return _quantile(fn, x.float(), q, axis, method, keepdims).to(x.dtype)
     q = q.to(x.dtype) if hasattr(q, "__torch_function__") else \
         torch.as_tensor(np.asarray(q), dtype=x.dtype, device=x.device)
     if axis is None:
@@ -78,8 +100,9 @@ def _quantile(fn, x, q, axis, method, keepdims):
 
 def _cum(fn, x, axis, dtype):
     dt = to_engine_dtype(dtype)
-    if dt is None and x.dtype in _SMALL_INTS:
-        dt = _INT32
+    if dt is None and not x.is_floating_point():
+        # Keras: bools count in int32, ints keep their dtype (torch would widen to int64)
+        dt = _INT32 if x.dtype == torch.bool else to_engine_dtype(x.dtype)
     if axis is None:
         return fn(x.reshape(-1), dim=0, dtype=dt)
     return fn(x, dim=axis, dtype=dt)

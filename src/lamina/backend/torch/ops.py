@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import torch
 
+from lamina import config
 from lamina.backend.torch.core import convert_to_tensor, to_engine_dtype
 
 from lamina.backend.torch._ops_util import (  # noqa: F401
@@ -28,6 +29,7 @@ from lamina.backend.torch._ops_util import (  # noqa: F401
     _shape,
     _int32,
     _scalar_tensor,
+    _py_operands,
     _quantile,
     _cum,
     _nan_fill,
@@ -59,10 +61,21 @@ true_divide = torch.true_divide
 negative = torch.negative
 
 
-power = torch.pow
+def power(x1, x2):
+    # Python numbers (two of which torch.pow refuses) typed as Keras does: int32 / floatx
+    return torch.pow(*_py_operands(x1, x2))
 
 
-matmul = torch.matmul
+def matmul(x1, x2):
+    d1, d2 = x1.dtype, x2.dtype
+    if d1 == d2 and d1 != torch.int8 and d1 != torch.bool:
+        return torch.matmul(x1, x2)  # same dtype: torch's own call
+    # mixed dtypes (torch refuses them): Keras' result_type; int8 @ int8 is int32
+    x1, x2 = _t(x1), _t(x2)
+    d1, d2 = to_engine_dtype(x1.dtype), to_engine_dtype(x2.dtype)
+    out = _INT32 if d1 == d2 == torch.int8 else torch.promote_types(d1, d2)
+    work = to_engine_dtype(config.floatx()) if out == torch.bool else out
+    return torch.matmul(x1.to(work), x2.to(work)).to(out)
 
 
 abs = torch.abs
@@ -131,7 +144,8 @@ arccos = torch.arccos
 arctan = torch.arctan
 
 
-arctan2 = torch.arctan2
+def arctan2(x1, x2):
+    return torch.arctan2(*_float_pair(x1, x2))
 
 
 arctanh = torch.arctanh
@@ -143,10 +157,13 @@ arcsinh = torch.arcsinh
 arccosh = torch.arccosh
 
 
-floor = torch.floor
+def floor(x):
+    # Keras: ints and bools floor/ceil to floatx (torch keeps ints, refuses bools)
+    return torch.floor(_float(_t(x)))
 
 
-ceil = torch.ceil
+def ceil(x):
+    return torch.ceil(_float(_t(x)))
 
 
 trunc = torch.trunc
@@ -161,22 +178,46 @@ fmax = torch.fmax
 fmin = torch.fmin
 
 
-equal = torch.eq
+def equal(x1, x2):
+    try:  # tensors (or a tensor and a number): torch's own call
+        return torch.eq(x1, x2)
+    except TypeError:  # a Python number first: torch refuses it
+        return torch.eq(_scalar_tensor(x1), x2)
 
 
-not_equal = torch.ne
+def not_equal(x1, x2):
+    try:  # tensors (or a tensor and a number): torch's own call
+        return torch.ne(x1, x2)
+    except TypeError:  # a Python number first: torch refuses it
+        return torch.ne(_scalar_tensor(x1), x2)
 
 
-greater = torch.gt
+def greater(x1, x2):
+    try:  # tensors (or a tensor and a number): torch's own call
+        return torch.gt(x1, x2)
+    except TypeError:  # a Python number first: torch refuses it
+        return torch.gt(_scalar_tensor(x1), x2)
 
 
-greater_equal = torch.ge
+def greater_equal(x1, x2):
+    try:  # tensors (or a tensor and a number): torch's own call
+        return torch.ge(x1, x2)
+    except TypeError:  # a Python number first: torch refuses it
+        return torch.ge(_scalar_tensor(x1), x2)
 
 
-less = torch.lt
+def less(x1, x2):
+    try:  # tensors (or a tensor and a number): torch's own call
+        return torch.lt(x1, x2)
+    except TypeError:  # a Python number first: torch refuses it
+        return torch.lt(_scalar_tensor(x1), x2)
 
 
-less_equal = torch.le
+def less_equal(x1, x2):
+    try:  # tensors (or a tensor and a number): torch's own call
+        return torch.le(x1, x2)
+    except TypeError:  # a Python number first: torch refuses it
+        return torch.le(_scalar_tensor(x1), x2)
 
 
 logical_and = torch.logical_and
@@ -212,10 +253,21 @@ isreal = torch.isreal
 signbit = torch.signbit
 
 
-hypot = torch.hypot
+def _float_pair(x1, x2):
+    """Two operands for float-only maths: Keras' float result dtype for ints, bools, scalars."""
+    x1, x2 = _t(x1), _t(x2)
+    dt = torch.promote_types(x1.dtype, x2.dtype)
+    if not (dt.is_floating_point or dt.is_complex):
+        dt = to_engine_dtype(config.floatx())
+    return x1.to(dt), x2.to(dt)
 
 
-logaddexp = torch.logaddexp
+def hypot(x1, x2):
+    return torch.hypot(*_float_pair(x1, x2))
+
+
+def logaddexp(x1, x2):
+    return torch.logaddexp(*_float_pair(x1, x2))
 
 
 logaddexp2 = torch.logaddexp2
@@ -336,16 +388,28 @@ def cbrt(x):
     return torch.sign(x) * torch.pow(torch.abs(x), 1.0 / 3.0)
 
 
+def _unbool(x1, x2):
+    """A bool first operand (which torch's remainder refuses) as the other's int, else int32."""
+    if getattr(x1, "dtype", None) == torch.bool:
+        other = getattr(x2, "dtype", None)
+        x1 = x1.to(other if other is not None and other != torch.bool else _INT32)
+    return x1, x2
+
+
 def mod(x1, x2):
-    return torch.remainder(x1, x2)
+    return torch.remainder(*_unbool(*_py_operands(x1, x2)))
 
 
 def fmod(x1, x2):
+    x1, x2 = _unbool(*_py_operands(x1, x2))
+    if not hasattr(x1, "__torch_function__"):  # torch.fmod wants its first operand a tensor
+        x1 = convert_to_tensor(x1, dtype=getattr(x2, "dtype", None)
+                               if isinstance(x1, int) else None)
     return torch.fmod(x1, x2)
 
 
 def floor_divide(x1, x2):
-    return torch.floor_divide(x1, x2)
+    return torch.floor_divide(*_py_operands(x1, x2))
 
 
 def divide_no_nan(x1, x2):
@@ -376,7 +440,7 @@ def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
 def where(condition, x1=None, x2=None):
     if x1 is None and x2 is None:
         return torch.stack(torch.where(condition), dim=0)
-    return torch.where(condition, x1, x2)
+    return torch.where(condition, *_py_operands(x1, x2))
 
 
 def select(condlist, choicelist, default=0):

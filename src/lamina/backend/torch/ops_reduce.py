@@ -74,6 +74,8 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     dt = to_engine_dtype(dtype)
     if dt is None and x.dtype in _SMALL_INTS:
         dt = _INT32
+    elif dt is None and not x.is_floating_point():
+        dt = to_engine_dtype(x.dtype)  # Keras: int32 stays int32 (torch widens to int64)
     if axis is None:
         out = torch.prod(x, dtype=dt)
         return out.reshape((1,) * x.ndim) if keepdims else out
@@ -118,12 +120,16 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
 
 
 def argmax(x, axis=None, keepdims=False):
+    if x.dtype == torch.bool:
+        x = x.to(torch.uint8)  # torch refuses bools
     if axis is None and keepdims:
         return torch.argmax(x.reshape(-1)).to(_INT32).reshape((1,) * x.ndim)
     return torch.argmax(x, dim=axis, keepdim=keepdims).to(_INT32)
 
 
 def argmin(x, axis=None, keepdims=False):
+    if x.dtype == torch.bool:
+        x = x.to(torch.uint8)  # torch refuses bools
     if axis is None and keepdims:
         return torch.argmin(x.reshape(-1)).to(_INT32).reshape((1,) * x.ndim)
     return torch.argmin(x, dim=axis, keepdim=keepdims).to(_INT32)
@@ -138,6 +144,8 @@ def cumprod(x, axis=None, dtype=None):
 
 
 def any(x, axis=None, keepdims=False):
+    if x.dtype == torch.uint8:
+        x = x.bool()  # torch returns uint8 for uint8 input; Keras always bool
     if axis is None:
         out = torch.any(x)
         return out.reshape((1,) * x.ndim) if keepdims else out
@@ -145,6 +153,8 @@ def any(x, axis=None, keepdims=False):
 
 
 def all(x, axis=None, keepdims=False):
+    if x.dtype == torch.uint8:
+        x = x.bool()  # torch returns uint8 for uint8 input; Keras always bool
     if axis is None:
         out = torch.all(x)
         return out.reshape((1,) * x.ndim) if keepdims else out
