@@ -147,3 +147,25 @@ def test_creation_and_convert_to_tensor(keras):
         for d in ["float16", "int8", "bool"]:
             _check(keras, f"convert_to_tensor({v!r}, {d})", _call, "convert_to_tensor", v,
                    dtype=d)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: [[3.0, 4.0], [1.0, 0.0]],
+    lambda: np.array([[3, 4], [0, 2]], "int32"),
+    lambda: np.array([[3.0, 4.0]], "float16"),
+])
+def test_normalize_of_lists_ints_and_halves(keras, make):
+    x = make()
+    k = keras.ops.normalize(x if isinstance(x, list) else keras.ops.convert_to_tensor(x))
+    m = lamina.ops.normalize(x if isinstance(x, list) else lamina.ops.convert_to_tensor(x))
+    assert lamina.ops.dtype(m) == keras.ops.dtype(k)
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(m).astype("float32"),
+                               keras.ops.convert_to_numpy(k).astype("float32"), rtol=1e-3)
+
+
+def test_normalize_between_layers_of_a_functional_model():
+    x = np.array([[3.0, 4.0, 0.0], [1.0, 1.0, 1.0]], "float32")
+    inputs = lamina.Input((3,))
+    model = lamina.Model(inputs, lamina.ops.normalize(inputs))
+    want = x / np.linalg.norm(x, axis=-1, keepdims=True)
+    np.testing.assert_allclose(model.predict(x, verbose=0), want, rtol=1e-6)

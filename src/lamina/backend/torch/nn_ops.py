@@ -188,6 +188,10 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     """``x`` divided by its ``order``-norm along ``axis`` (Keras' ops.normalize)."""
     if epsilon is None:
         epsilon = config.epsilon()
+    if not hasattr(x, "__torch_function__"):  # lists and arrays (symbolic tensors pass as they are)
+        x = convert_to_tensor(x)
+    if isinstance(x, torch.Tensor) and not (x.is_floating_point() or x.is_complex()):
+        x = x.to(to_engine_dtype(config.floatx()))  # integer and bool inputs: floatx, as Keras
     norm = torch.linalg.vector_norm(x, ord=order, dim=axis, keepdim=True)
     return x / torch.clamp(norm, min=epsilon)
 
