@@ -447,11 +447,6 @@ class Layer(backend.LayerBase):
             out.extend(layer.losses)
         return out
 
-    def _clear_losses(self):
-        self._losses.clear()
-        for layer in self._sublayers():
-            layer._clear_losses()
-
     # -- build and call ---------------------------------------------------------------------
 
     def build(self, input_shape):

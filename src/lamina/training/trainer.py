@@ -254,11 +254,6 @@ class Trainer:
             )
         return total
 
-    def _clear_layer_losses(self):
-        for layer in self._layers_cache:
-            if layer._losses:
-                layer._losses.clear()
-
     def _build_compiled(self, y, y_pred):
         if self._compile_loss is not None and not self._compile_loss.built:
             self._compile_loss.build(self, y, y_pred)
@@ -284,7 +279,6 @@ class Trainer:
         ``(x, y)`` or ``(x, y, sample_weight)`` and returns a dict of logs.
         """
         x, y, sw = _unpack(data)
-        self._clear_layer_losses()
         if not self._compile_metrics.built:
             with backend.no_grad():
                 self._build_compiled(y, self(x, training=False))
@@ -313,7 +307,6 @@ class Trainer:
     def test_step(self, data):
         x, y, sw = _unpack(data)
         with backend.no_grad():
-            self._clear_layer_losses()
             y_pred = self(x, training=False)
             if not self._compile_metrics.built:
                 self._build_compiled(y, y_pred)

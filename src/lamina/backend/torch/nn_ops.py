@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.torch._ops_util import _float, _scalar_tensor
 from lamina.backend.torch.core import convert_to_tensor, to_engine_dtype
 
 
@@ -188,10 +189,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     """``x`` divided by its ``order``-norm along ``axis`` (Keras' ops.normalize)."""
     if epsilon is None:
         epsilon = config.epsilon()
-    if not hasattr(x, "__torch_function__"):  # lists and arrays (symbolic tensors pass as they are)
-        x = convert_to_tensor(x)
-    if isinstance(x, torch.Tensor) and not (x.is_floating_point() or x.is_complex()):
-        x = x.to(to_engine_dtype(config.floatx()))  # integer and bool inputs: floatx, as Keras
+    x = _float(_scalar_tensor(x))  # lists and arrays to tensors; ints and bools to floatx
     norm = torch.linalg.vector_norm(x, ord=order, dim=axis, keepdim=True)
     return x / torch.clamp(norm, min=epsilon)
 

@@ -178,46 +178,36 @@ fmax = torch.fmax
 fmin = torch.fmin
 
 
-def equal(x1, x2):
-    try:  # tensors (or a tensor and a number): torch's own call
-        return torch.eq(x1, x2)
-    except TypeError:  # a Python number first: torch refuses it
-        return torch.eq(_scalar_tensor(x1), x2)
+def _comparison(compare, name):
+    """A comparison op: torch's own call, or (a Python number first, which torch refuses) the
+    number made a tensor of Keras' dtype first."""
+
+    def op(x1, x2):
+        try:
+            return compare(x1, x2)
+        except TypeError:
+            return compare(_scalar_tensor(x1), x2)
+
+    op.__name__ = op.__qualname__ = name
+    return op
 
 
-def not_equal(x1, x2):
-    try:  # tensors (or a tensor and a number): torch's own call
-        return torch.ne(x1, x2)
-    except TypeError:  # a Python number first: torch refuses it
-        return torch.ne(_scalar_tensor(x1), x2)
+equal = _comparison(torch.eq, "equal")
 
 
-def greater(x1, x2):
-    try:  # tensors (or a tensor and a number): torch's own call
-        return torch.gt(x1, x2)
-    except TypeError:  # a Python number first: torch refuses it
-        return torch.gt(_scalar_tensor(x1), x2)
+not_equal = _comparison(torch.ne, "not_equal")
 
 
-def greater_equal(x1, x2):
-    try:  # tensors (or a tensor and a number): torch's own call
-        return torch.ge(x1, x2)
-    except TypeError:  # a Python number first: torch refuses it
-        return torch.ge(_scalar_tensor(x1), x2)
+greater = _comparison(torch.gt, "greater")
 
 
-def less(x1, x2):
-    try:  # tensors (or a tensor and a number): torch's own call
-        return torch.lt(x1, x2)
-    except TypeError:  # a Python number first: torch refuses it
-        return torch.lt(_scalar_tensor(x1), x2)
+greater_equal = _comparison(torch.ge, "greater_equal")
 
 
-def less_equal(x1, x2):
-    try:  # tensors (or a tensor and a number): torch's own call
-        return torch.le(x1, x2)
-    except TypeError:  # a Python number first: torch refuses it
-        return torch.le(_scalar_tensor(x1), x2)
+less = _comparison(torch.lt, "less")
+
+
+less_equal = _comparison(torch.le, "less_equal")
 
 
 logical_and = torch.logical_and
