@@ -207,27 +207,19 @@ class CompileMetrics:
         # several outputs; a repeated name gets '_1', '_2', ...; a weighted metric named like
         # an earlier one becomes 'weighted_<name>'
         seen = {}
+
+        def claim(name):  # the name, or name_1, name_2, ... once it is taken
+            count = seen.get(name, 0)
+            seen[name] = count + 1
+            return f"{name}_{count}" if count else name
+
         prefixes = names if len(preds) > 1 else [None] * len(preds)
         for m, i, weighted in self.entries:
-            prefix = prefixes[i]
-            name = f"{prefix}_{m.name}" if prefix else m.name
-            if name not in seen:
-                seen[name] = 1
-            elif not weighted:
-                index = seen[name]
-                seen[name] += 1
-                name = f"{name}_{index}"
-            else:
-                name = f"weighted_{m.name}"
-                if prefix:
-                    name = f"{prefix}_{name}"
-                if name not in seen:
-                    seen[name] = 1
-                else:
-                    index = seen[name]
-                    seen[name] += 1
-                    name = f"{name}_{index}"
-            m._lamina_log_name = name
+            prefix = f"{prefixes[i]}_" if prefixes[i] else ""
+            name = f"{prefix}{m.name}"
+            if weighted and name in seen:
+                name = f"{prefix}weighted_{m.name}"
+            m._lamina_log_name = claim(name)
         for m, i, _ in self.entries:
             # state shaped by the data is made now, eagerly, not inside a compiled step
             build_state = getattr(m, "build_state", None)
