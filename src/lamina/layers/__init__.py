@@ -12,6 +12,7 @@ from lamina.layers import (
     merging,
     normalization,
     pooling,
+    preprocessing,
     recurrent,
     regularization,
     reshaping,
@@ -21,7 +22,7 @@ from lamina.layers.input_spec import InputSpec  # noqa: F401 (public name)
 from lamina.layers.layer import Layer
 
 _FAMILIES = (core, regularization, reshaping, convolutional, pooling, normalization, merging,
-             attention, activations, recurrent)
+             attention, activations, recurrent, preprocessing)
 
 _BY_NAME = {"InputLayer": InputLayer, "Layer": Layer}
 for _family in _FAMILIES:

@@ -1,0 +1,3 @@
+"""The image preprocessing and augmentation layers (one class per file)."""
+
+__all__: list[str] = []
