@@ -10,3 +10,7 @@ from lamina.layers.core.masking import Masking  # noqa: E402
 from lamina.layers.core.op_layer import OpLayer  # noqa: E402
 
 __all__ += ["Embedding", "Masking", "OpLayer"]
+
+from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
+
+__all__ += ["EinsumDense"]
