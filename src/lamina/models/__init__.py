@@ -1,5 +1,6 @@
 """Models (``lamina.models``, served as ``keras.models``)."""
 
+from lamina.models.cloning import clone_model
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
@@ -9,6 +10,7 @@ __all__ = [
            "Functional",
            "Model",
            "Sequential",
+           "clone_model",
            "deserialize_layer",
            "model_from_json",
            "serialize_layer",
