@@ -141,3 +141,45 @@ def test_einsum_dense_lora_file_holds_the_merged_kernel(keras, rng, tmp_path):
     assert not np.any(np_of(lamina, layer.lora_kernel_b))
     close(np_of(lamina, again.predict(x, verbose=0)), np_of(lamina, ours.predict(x, verbose=0)),
           rtol=1e-4)
+
+
+# -- ReversibleEmbedding ---------------------------------------------------------------------
+
+REV_CASES = [
+    {"input_dim": 11, "output_dim": 4},
+    {"input_dim": 11, "output_dim": 4, "tie_weights": False},
+    {"input_dim": 11, "output_dim": 4, "logit_soft_cap": 1.5},
+    {"input_dim": 11, "output_dim": 4, "tie_weights": False, "mask_zero": True,
+     "logit_soft_cap": 0.5},
+]
+
+
+@pytest.mark.parametrize("kwargs", REV_CASES)
+def test_reversible_embedding_matches_keras(keras, rng, kwargs):
+    k, m = twin(keras, "ReversibleEmbedding", kwargs, (2, 5), rng)
+    ids = rng.integers(0, 11, size=(2, 5)).astype("int32")
+    ids[0, 3:] = 0
+    close(np_of(lamina, m(ids)), np_of(keras, k(ids)))
+    if kwargs.get("mask_zero"):
+        close(np_of(lamina, m(ids)._keras_mask), np_of(keras, k(ids)._keras_mask))
+    hidden = rng.normal(size=(2, 5, 4)).astype("float32")
+    close(np_of(lamina, m(hidden, reverse=True)), np_of(keras, k(hidden, reverse=True)))
+    assert m.compute_output_shape((None, 5, 4), reverse=True) == tuple(
+        k.compute_output_shape((None, 5, 4), reverse=True))
+
+
+def _language_model(lib, tie_weights=True):
+    ids = lib.layers.Input(shape=(6,), dtype="int32")
+    emb = lib.layers.ReversibleEmbedding(13, 8, tie_weights=tie_weights, logit_soft_cap=3.0,
+                                         name="emb")
+    x = emb(ids)
+    x = lib.layers.Dense(8, activation="tanh", name="mix")(x)
+    return lib.Model(ids, emb(x, reverse=True))
+
+
+@pytest.mark.parametrize("tie_weights", [True, False])
+def test_reversible_embedding_model_files_interchange(keras, rng, tmp_path, tie_weights):
+    ids = rng.integers(0, 13, size=(3, 6)).astype("int32")
+    in_keras, in_lamina = roundtrip_both_ways(
+        keras, lambda lib: _language_model(lib, tie_weights), ids, tmp_path)
+    assert tuple(in_lamina.output.shape) == (None, 6, 13)

@@ -14,3 +14,7 @@ __all__ += ["Embedding", "Masking", "OpLayer"]
 from lamina.layers.core.einsum_dense import EinsumDense  # noqa: E402
 
 __all__ += ["EinsumDense"]
+
+from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: E402
+
+__all__ += ["ReversibleEmbedding"]
