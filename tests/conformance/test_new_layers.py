@@ -183,3 +183,60 @@ def test_reversible_embedding_model_files_interchange(keras, rng, tmp_path, tie_
     in_keras, in_lamina = roundtrip_both_ways(
         keras, lambda lib: _language_model(lib, tie_weights), ids, tmp_path)
     assert tuple(in_lamina.output.shape) == (None, 6, 13)
+
+
+# -- Adaptive pooling ------------------------------------------------------------------------
+
+ADAPTIVE_CASES = [
+    (1, 4, (2, 10, 3), "channels_last"),
+    (1, (3,), (1, 7, 2), "channels_first"),
+    (1, 5, (2, 5, 3), "channels_last"),  # output as long as the input: identity bins
+    (2, 3, (2, 7, 5, 3), "channels_last"),
+    (2, (4, 2), (2, 3, 9, 6), "channels_first"),
+    (2, (6, 4), (1, 5, 3, 2), "channels_last"),  # more bins than cells: cells repeat
+    (3, 2, (2, 5, 4, 7, 3), "channels_last"),
+    (3, (3, 1, 2), (1, 2, 6, 5, 4), "channels_first"),
+]
+
+
+@pytest.mark.parametrize("mode", ["Average", "Max"])
+@pytest.mark.parametrize("rank,output_size,shape,data_format", ADAPTIVE_CASES)
+def test_adaptive_pooling_matches_keras(keras, rng, mode, rank, output_size, shape, data_format):
+    name = f"Adaptive{mode}Pooling{rank}D"
+    k, m = twin(keras, name, {"output_size": output_size, "data_format": data_format}, shape, rng)
+    x = rng.normal(size=shape).astype("float32")
+    close(np_of(lamina, m(x)), np_of(keras, k(x)))
+    sym = (None,) + shape[1:]
+    assert tuple(m.compute_output_shape(sym)) == tuple(k.compute_output_shape(sym))
+
+
+def test_adaptive_bins_by_hand(rng):
+    # cell i of n pooled to m covers [floor(i*n/m), ceil((i+1)*n/m)): n=7, m=3 -> 0:3, 2:5, 4:7
+    x = rng.normal(size=(1, 7, 1)).astype("float32")
+    bins = [(0, 3), (2, 5), (4, 7)]
+    avg = np_of(lamina, lamina.layers.AdaptiveAveragePooling1D(3)(x))[0, :, 0]
+    top = np_of(lamina, lamina.layers.AdaptiveMaxPooling1D(3)(x))[0, :, 0]
+    close(avg, [x[0, a:b, 0].mean() for a, b in bins])
+    close(top, [x[0, a:b, 0].max() for a, b in bins])
+
+
+def test_adaptive_pooling_refuses_bad_sizes():
+    with pytest.raises(TypeError, match="AdaptiveMaxPooling2D.*output_size"):
+        lamina.layers.AdaptiveMaxPooling2D((2, 2, 2))
+    with pytest.raises(ValueError, match="positive"):
+        lamina.layers.AdaptiveAveragePooling1D(0)
+    with pytest.raises(ValueError, match="data_format"):
+        lamina.layers.AdaptiveAveragePooling3D(2, data_format="nchw")
+
+
+def _pooling_model(lib):
+    inp = lib.layers.Input(shape=(9, 7, 3))
+    x = lib.layers.Conv2D(4, 3, name="conv")(inp)
+    x = lib.layers.AdaptiveMaxPooling2D((3, 2), name="amp")(x)
+    x = lib.layers.AdaptiveAveragePooling2D(1, name="aap")(x)
+    return lib.Model(inp, lib.layers.Flatten()(x))
+
+
+def test_adaptive_pooling_files_interchange(keras, rng, tmp_path):
+    x = rng.normal(size=(2, 9, 7, 3)).astype("float32")
+    roundtrip_both_ways(keras, _pooling_model, x, tmp_path)

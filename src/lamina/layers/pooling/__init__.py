@@ -53,3 +53,19 @@ __all__ = [
     "GlobalMaxPool3D",
     "GlobalAvgPool3D",
 ]
+
+from lamina.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D  # noqa: E402
+from lamina.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: E402
+from lamina.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
+
+__all__ += [
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+]

@@ -1,0 +1,22 @@
+"""AdaptiveAveragePooling2D: the mean over a fixed grid of bins, whatever the input size."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_adaptive_pooling import BaseAdaptivePooling
+
+
+class AdaptiveAveragePooling2D(BaseAdaptivePooling):
+    """The mean of each of ``output_size`` bins per spatial axis,
+    for images (batch, height, width, channels)
+    (or channels first); the bins' size and stride follow from the input size.
+
+    >>> import lamina
+    >>> tuple(lamina.layers.AdaptiveAveragePooling2D(4)(lamina.ops.ones((2, 9, 7, 3))).shape)
+    (2, 4, 4, 3)
+    """
+
+    rank = 2
+    mode = "average"
+
+    def __init__(self, output_size, data_format: str | None = None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)

@@ -1,0 +1,22 @@
+"""AdaptiveMaxPooling3D: the maximum over a fixed grid of bins, whatever the input size."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_adaptive_pooling import BaseAdaptivePooling
+
+
+class AdaptiveMaxPooling3D(BaseAdaptivePooling):
+    """The maximum of each of ``output_size`` bins per spatial axis,
+    for volumes (batch, depth, height, width, channels)
+    (or channels first); the bins' size and stride follow from the input size.
+
+    >>> import lamina
+    >>> tuple(lamina.layers.AdaptiveMaxPooling3D(2)(lamina.ops.ones((2, 6, 5, 4, 3))).shape)
+    (2, 2, 2, 2, 3)
+    """
+
+    rank = 3
+    mode = "max"
+
+    def __init__(self, output_size, data_format: str | None = None, **kwargs):
+        super().__init__(output_size, data_format, **kwargs)
