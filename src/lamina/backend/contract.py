@@ -160,6 +160,8 @@ RANDOM = {
     "randint": "integers in [minval, maxval)",
     "permutation": "permutation(n, seed) -> int64 indices",
     "set_global_seed": "seed the engine's global generators",
+    "get_global_state": "the global generators' states (Python, NumPy, engine) as plain data",
+    "set_global_state": "restore what get_global_state returned",
 }
 
 TRAIN = {

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import hashlib
 import shutil
 
+from lamina.backend import random as backend_random
 from lamina.callbacks.callback import Callback
 
 
@@ -24,7 +26,12 @@ class BackupAndRestore(Callback):
 
     The files are Keras' (``latest.weights.h5`` with the optimizer state, and
     ``training_metadata.json``). On ``on_train_begin`` it sets ``model._initial_epoch``,
-    which ``fit`` reads to know where to start.
+    which ``fit`` reads to know where to start. Unlike Keras, a run killed at any moment
+    (SIGKILL included) resumes to the weights an uninterrupted run reaches: a backup taken
+    inside an epoch (integer ``save_freq``) resumes at the next batch rather than repeating
+    the epoch, the random generators' states are restored (same shuffles and dropout masks),
+    and the weights and metadata are committed together (each file is written beside the old
+    one and renamed into place; the metadata holds the weights' hash).
 
     >>> backup = BackupAndRestore(backup_dir="/tmp/backup")
     >>> model.fit(x, y, epochs=10, callbacks=[backup])   # doctest: +SKIP
@@ -42,6 +49,8 @@ class BackupAndRestore(Callback):
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen = 0
         self._current_epoch = 0
+        self._resume = None
+        self._epoch_rng = None
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
         self.backup_dir = os.fspath(backup_dir)
@@ -76,15 +85,67 @@ class BackupAndRestore(Callback):
                 f"`fit()`. Model {model} is unbuilt. You can build it beforehand by calling it "
                 "on a batch of data."
             )
-        if os.path.exists(self._weights_path):
-            optimizer = getattr(model, "optimizer", None)
-            if optimizer is not None and not optimizer.built:
-                optimizer.build(model.trainable_weights)
-            model.load_weights(self._weights_path)
-        if os.path.exists(self._training_metadata_path):
-            with open(self._training_metadata_path) as f:
-                metadata = json.load(f)
-            model._initial_epoch = metadata["epoch"]
+        self._resume = None
+        if not os.path.exists(self._weights_path):
+            return
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None and not optimizer.built:
+            optimizer.build(model.trainable_weights)
+        model.load_weights(self._weights_path)
+        metadata = self._matching_metadata()
+        if metadata is None:
+            return
+        model._initial_epoch = metadata["epoch"]
+        # lamina's own keys (Keras writes only epoch and batch): where inside the epoch the
+        # backup was taken, and the random generators' states, so the resumed run draws the
+        # same shuffles and dropout masks as an uninterrupted one.
+        step = int(metadata.get("step", 0))
+        model._initial_step = step
+        self._resume = metadata
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = max(step - 1, 0)
+        if "rng" in metadata and not step:
+            backend_random.set_global_state(metadata["rng"])
+
+    def _matching_metadata(self):
+        """The metadata written with the weights file now in place.
+
+        A save writes the metadata as ``<name>.next`` first, renames the weights file into
+        place, then renames the metadata: a process killed between the two renames leaves new
+        weights beside old metadata, and the weights' hash says which metadata is theirs.
+        """
+        digest = _sha256(self._weights_path)
+        found = None
+        for path in (self._training_metadata_path + ".next", self._training_metadata_path):
+            if not os.path.exists(path):
+                continue
+            try:
+                with open(path) as f:
+                    metadata = json.load(f)
+            except (OSError, ValueError):
+                continue
+            if not isinstance(metadata, dict) or not isinstance(metadata.get("epoch"), int):
+                continue
+            if metadata.get("weights_sha256", digest) == digest:
+                found = metadata
+                break
+        return found
+
+    def on_epoch_begin(self, epoch, logs=None):
+        resume = self._resume
+        if resume is not None and resume.get("step"):
+            # a backup taken inside this epoch: draw the epoch's shuffle as the first run did
+            self._epoch_rng = resume["epoch_rng"]
+            backend_random.set_global_state(self._epoch_rng)
+        elif self.save_freq != "epoch":
+            self._epoch_rng = backend_random.get_global_state()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        resume, self._resume = self._resume, None
+        if resume is not None and resume.get("step"):
+            # the resumed epoch's order is drawn and its finished batches skipped: go on with
+            # the generators as they were when the backup was taken
+            backend_random.set_global_state(resume["rng"])
 
     def on_epoch_end(self, epoch, logs=None):
         self._current_epoch = epoch + 1
@@ -94,20 +155,28 @@ class BackupAndRestore(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
-            self._save_model()
+            self._save_model(step=batch + 1)
 
-    def _save_model(self):
+    def _save_model(self, step=0):
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint and os.path.exists(self._weights_path):
             shutil.copyfile(self._weights_path, self._prev_weights_path)
         if self.double_checkpoint and os.path.exists(self._training_metadata_path):
             shutil.copyfile(self._training_metadata_path, self._prev_training_metadata_path)
-        self.model.save_weights(self._weights_path, overwrite=True)
+        # Keras' keys: the epoch to start from and the batch; a backup inside an epoch keeps
+        # that epoch (Keras repeats it from the start; lamina skips the batches already done).
         metadata = {"epoch": self._current_epoch, "batch": self._last_batch_seen}
-        tmp = self._training_metadata_path + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(json.dumps(metadata))
-        os.replace(tmp, self._training_metadata_path)
+        if step:
+            metadata["step"] = step
+            metadata["epoch_rng"] = self._epoch_rng or backend_random.get_global_state()
+        metadata["rng"] = backend_random.get_global_state()
+        staged = self._weights_path + ".next.weights.h5"
+        self.model.save_weights(staged, overwrite=True)
+        metadata["weights_sha256"] = _sha256(staged)
+        pending = self._training_metadata_path + ".next"
+        _write_atomically(pending, json.dumps(metadata))
+        os.replace(staged, self._weights_path)
+        os.replace(pending, self._training_metadata_path)
 
     def _should_save_on_batch(self, batch):
         if self.save_freq == "epoch":
@@ -126,3 +195,20 @@ class BackupAndRestore(Callback):
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self.backup_dir):
             shutil.rmtree(self.backup_dir)
+
+
+def _sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_atomically(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

@@ -432,10 +432,13 @@ class Trainer:
         )
         self.stop_training = False
         self._initial_epoch = None
+        self._initial_step = 0
         self._prepare()
         cbs.on_train_begin()
-        # a callback (BackupAndRestore) may say where an interrupted run got to
+        # a callback (BackupAndRestore) may say where an interrupted run got to: an epoch, and
+        # how many of its batches were already done
         initial_epoch = self._initial_epoch if self._initial_epoch is not None else initial_epoch
+        skip, self._initial_step = self._initial_step, 0
         logs = {}
         spe = self.steps_per_execution
         custom = type(self).train_step is not Trainer.train_step
@@ -444,6 +447,10 @@ class Trainer:
             cbs.on_epoch_begin(epoch)
             step_logs = None
             for step, batch in enumerate(adapter.epoch()):
+                if skip:
+                    if step < skip:
+                        continue
+                    skip = 0
                 if step % spe == 0:
                     cbs.on_train_batch_begin(step)
                 if not self._trainable_cache and not self.weights_ready():

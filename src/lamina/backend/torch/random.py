@@ -60,6 +60,36 @@ def permutation(n: int, seed=None):
     return torch.randperm(n, generator=g, device=DEVICE)
 
 
+def get_global_state() -> dict:
+    """The states of Python's, NumPy's and torch's global generators, as JSON-ready data.
+
+    A run that is resumed from a backup (BackupAndRestore) restores them, so the shuffles and
+    dropout masks after the resume are the ones an uninterrupted run would have drawn.
+    """
+    version, internal, gauss = _pyrandom.getstate()
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    state = {
+        "python": [version, list(internal), gauss],
+        "numpy": [kind, keys.tolist(), int(pos), int(has_gauss), float(cached)],
+        "torch": torch.get_rng_state().tolist(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = [s.tolist() for s in torch.cuda.get_rng_state_all()]
+    return state
+
+
+def set_global_state(state: dict) -> None:
+    """Restore the generators' states from ``get_global_state()``'s data."""
+    version, internal, gauss = state["python"]
+    _pyrandom.setstate((int(version), tuple(int(v) for v in internal), gauss))
+    kind, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((str(kind), np.asarray(keys, dtype=np.uint32), int(pos), int(has_gauss),
+                         float(cached)))
+    torch.set_rng_state(torch.tensor(state["torch"], dtype=torch.uint8))
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([torch.tensor(s, dtype=torch.uint8) for s in state["cuda"]])
+
+
 def set_global_seed(seed: int) -> None:
     """Seed Python's, NumPy's and torch's global generators."""
     _pyrandom.seed(seed)
