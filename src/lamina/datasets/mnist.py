@@ -29,24 +29,11 @@ import warnings
 import numpy as np
 
 from lamina import config
-from lamina.utils import file_utils
+from lamina.datasets import cache
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 SAMPLE_PATH = os.path.join(os.path.dirname(__file__), "data", "mnist_sample.npz")
-
-
-def _offline() -> bool:
-    return os.environ.get("LAMINA_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _keras_cache(fname: str) -> str:
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "datasets", fname)
-
-
-def _valid(path: str) -> bool:
-    return os.path.isfile(path) and file_utils.validate_file(path, SHA256, "sha256")
 
 
 def _read(path: str):
@@ -57,16 +44,8 @@ def _read(path: str):
 
 def _find_or_download(fname: str) -> tuple[str | None, str]:
     """The path of a valid full data set, or None and the reason none was found."""
-    lamina_copy = os.path.join(config.lamina_home(), "datasets", fname)
-    if _valid(lamina_copy):
-        return lamina_copy, ""
-    keras_copy = _keras_cache(fname)
-    if _valid(keras_copy):
-        return keras_copy, ""
-    if _offline():
-        return None, "LAMINA_OFFLINE is set, so no download was tried"
     try:
-        return file_utils.get_file(fname=fname, origin=ORIGIN, file_hash=SHA256), ""
+        return cache.fetch("mnist.load_data", fname, ORIGIN, SHA256), ""
     except (OSError, ValueError) as e:
         return None, str(e)
 
@@ -85,10 +64,7 @@ def load_data(path: str = "mnist.npz"):
     """
     if os.sep in path or (os.altsep and os.altsep in path):
         # A user error, not a network one: refuse it rather than fall back to the sample.
-        raise ValueError(
-            "mnist.load_data: `path` is a file name inside the cache folders, not a path; "
-            f"received path={path!r}. Set LAMINA_HOME to choose the cache folder."
-        )
+        cache.fetch("mnist.load_data", path, ORIGIN, SHA256)  # raises the ValueError
     found, reason = _find_or_download(path)
     if found is not None:
         return _read(found)

@@ -5,8 +5,9 @@
 ...                 file_hash="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
 ...                 )   # doctest: +SKIP
 
-Files go to ``<cache_dir>/<cache_subdir>/<fname>``; ``cache_dir`` defaults to
-``lamina.config.lamina_home()`` (``$LAMINA_HOME`` or ``~/.lamina``). A download is written
+Files go to ``<cache_dir>/<cache_subdir>/<fname>``; ``cache_dir`` defaults to ``$KERAS_HOME``
+when set, else ``lamina.config.lamina_home()`` (``$LAMINA_HOME`` or ``~/.lamina``), and a
+valid copy that Keras already downloaded to ``~/.keras`` is used in place. A download is written
 to a temporary file and renamed into place, so an interrupted one never leaves a partial
 file where the cache would find it.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tarfile
 import tempfile
 import urllib.error
@@ -57,46 +57,89 @@ def validate_file(fpath, file_hash: str, algorithm: str = "auto", chunk_size: in
     return hash_file(fpath, hasher, chunk_size) == str(file_hash)
 
 
-def _safe_members(names, base_dir):
-    """Skip archive entries that would land outside ``base_dir`` (``../`` or absolute)."""
-    base = os.path.realpath(base_dir)
-    for name in names:
-        target = os.path.realpath(os.path.join(base, name))
-        if os.path.commonpath([base, target]) == base:
-            yield name
+def _inside(base: str, target: str) -> bool:
+    return os.path.commonpath([base, target]) == base
+
+
+def _warn_skip(name: str) -> None:
+    warnings.warn(f"Skipping invalid path during archive extraction: '{name}'.", stacklevel=4)
+
+
+def _safe_zip_members(archive: zipfile.ZipFile, base: str):
+    for info in archive.infolist():
+        if _inside(base, os.path.realpath(os.path.join(base, info.filename))):
+            yield info
         else:
-            warnings.warn(
-                f"Skipping invalid path during archive extraction: '{name}'.", stacklevel=3
-            )
+            _warn_skip(info.filename)
+
+
+def _safe_tar_members(archive: tarfile.TarFile, base: str):
+    """Members that land inside ``base``: no absolute or ``..`` names, and links only when
+    what they point to is inside too (a link out would let a later member write anywhere)."""
+    for info in archive.getmembers():
+        dest = os.path.realpath(os.path.join(base, info.name))
+        ok = _inside(base, dest) and not (info.ischr() or info.isblk() or info.isfifo())
+        if ok and info.issym():
+            ok = not os.path.isabs(info.linkname) and _inside(
+                base, os.path.realpath(os.path.join(os.path.dirname(dest), info.linkname)))
+        elif ok and info.islnk():
+            ok = _inside(base, os.path.realpath(os.path.join(base, info.linkname)))
+        if ok:
+            yield info
+        else:
+            _warn_skip(info.name)
 
 
 def extract_archive(file_path, path=".", archive_format="auto") -> bool:
-    """Extract a tar (gz/bz2/xz) or zip archive into ``path``; False if it is neither."""
+    """Extract a tar (gz/bz2/xz) or zip archive into ``path``; False if it is neither.
+
+    Members whose names are absolute or climb out with ``..``, and links that point
+    outside ``path``, are skipped with a warning.
+    """
     if archive_format is None:
         return False
     formats = ["tar", "zip"] if archive_format == "auto" else archive_format
     if isinstance(formats, str):
         formats = [formats]
+    file_path, path = os.fspath(file_path), os.fspath(path)
     for kind in formats:
+        if kind not in ("tar", "zip"):
+            raise ValueError(
+                f'`archive_format` must be "auto", "tar", "zip", a list of them or None; '
+                f"received {kind!r}"
+            )
         if kind == "tar" and tarfile.is_tarfile(file_path):
+            os.makedirs(path, exist_ok=True)
+            base = os.path.realpath(path)
             with tarfile.open(file_path) as archive:
-                keep = set(_safe_members(archive.getnames(), path))
-                members = [
-                    m
-                    for m in archive.getmembers()
-                    if m.name in keep and not (m.issym() or m.islnk())
-                ]
-                archive.extractall(path, members=members)
+                members = list(_safe_tar_members(archive, base))
+                # Python >= 3.12 warns without an explicit filter; members are checked above.
+                extra = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
+                archive.extractall(path, members=members, **extra)
             return True
         if kind == "zip" and zipfile.is_zipfile(file_path):
+            os.makedirs(path, exist_ok=True)
+            base = os.path.realpath(path)
             with zipfile.ZipFile(file_path) as archive:
-                archive.extractall(path, members=list(_safe_members(archive.namelist(), path)))
+                archive.extractall(path, members=list(_safe_zip_members(archive, base)))
             return True
     return False
 
 
+def keras_home() -> str:
+    """Keras' cache root: ``$KERAS_HOME`` or ``~/.keras``."""
+    return os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+
+
+def default_cache_dir() -> str:
+    """Where ``get_file`` caches when ``cache_dir`` is None: ``$KERAS_HOME`` when it is set
+    (the user asked for that folder, as in Keras), else lamina's home (``$LAMINA_HOME`` or
+    ``~/.lamina``)."""
+    return os.environ.get("KERAS_HOME") or config.lamina_home()
+
+
 def _cache_folder(cache_dir, cache_subdir) -> str:
-    base = os.path.expanduser(cache_dir if cache_dir is not None else config.lamina_home())
+    base = os.path.expanduser(cache_dir if cache_dir is not None else default_cache_dir())
     try:
         os.makedirs(base, exist_ok=True)
         writable = os.access(base, os.W_OK)
@@ -110,14 +153,29 @@ def _cache_folder(cache_dir, cache_subdir) -> str:
     return folder
 
 
-def _download(origin: str, target: str, timeout: float) -> None:
-    """Fetch ``origin`` into a temporary file beside ``target``, then rename it into place."""
+def _download(origin: str, target: str, timeout: float, verbose: bool = True) -> None:
+    """Fetch ``origin`` into a temporary file beside ``target``, then rename it into place;
+    a progress bar (in bytes) shows while it runs."""
+    from lamina.utils.progbar import Progbar
+
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".download-")
     try:
         with os.fdopen(fd, "wb") as out:
             request = urllib.request.Request(origin, headers={"User-Agent": "lamina"})
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                shutil.copyfileobj(response, out, length=1 << 20)
+                length = response.headers.get("Content-Length") if response.headers else None
+                total = int(length) if length and length.isdigit() else None
+                bar = Progbar(total, unit_name="byte", verbose=1 if verbose else 0)
+                done = 0
+                for chunk in iter(lambda: response.read(1 << 20), b""):
+                    out.write(chunk)
+                    done += len(chunk)
+                    bar.update(done)
+                if total is not None and done < total:
+                    raise DownloadError(
+                        f"the server closed the connection after {done} of {total} bytes")
+                if total is None:
+                    bar.update(done, finalize=True)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -151,9 +209,13 @@ def get_file(
             error.
         cache_subdir: folder under ``cache_dir`` (an absolute path is used as is).
         hash_algorithm: "auto", "sha256" or "md5".
-        extract: extract the archive and return the extraction folder.
+        extract: extract the archive (tar, tar.gz, tar.bz2, zip) and return the extraction
+            folder, as Keras 3 does (``name.tar.gz`` -> ``name_extracted``, a name without a
+            dot -> that folder). Members that would land outside it are skipped.
         archive_format: "auto", "tar", "zip", a list of them, or None.
-        cache_dir: the cache root; ``lamina.config.lamina_home()`` by default.
+        cache_dir: the cache root. By default ``$KERAS_HOME`` if set, else
+            ``lamina.config.lamina_home()``; a valid copy already in Keras' cache
+            (``$KERAS_HOME`` or ``~/.keras``) is then used where it is.
         force_download: download even if a valid copy is cached.
         timeout: seconds to wait for the server before giving up (lamina addition).
 
@@ -180,15 +242,22 @@ def get_file(
             f"parent directory, use the `cache_dir` argument. Received: fname={fname}"
         )
 
-    if extract or untar:
-        if provided_fname and "." in fname:
-            target = os.path.join(folder, fname)
-            extraction_dir = os.path.join(folder, f"{fname[: fname.find('.')]}_extracted")
-        else:
-            target = os.path.join(folder, f"{fname}_archive")
-            extraction_dir = os.path.join(folder, fname)
-    else:
-        target = os.path.join(folder, fname)
+    extract = bool(extract or untar)
+    if extract and untar:
+        archive_format = "tar"
+    target, extraction_dir = _cache_paths(folder, fname, bool(provided_fname), extract)
+    if cache_dir is None and not force_download and not os.path.exists(target):
+        # A copy real Keras already downloaded is used where it is, not fetched twice.
+        keras_folder = os.path.join(keras_home(), cache_subdir)
+        k_target, k_extracted = _cache_paths(keras_folder, fname, bool(provided_fname), extract)
+        if os.path.isfile(k_target) and (
+            file_hash is None or validate_file(k_target, file_hash, hash_algorithm)
+        ):
+            if not extract:
+                return k_target
+            if os.path.isdir(k_extracted) and os.listdir(k_extracted):
+                return k_extracted
+            target = k_target
 
     download = force_download or not os.path.exists(target)
     if (
@@ -221,8 +290,22 @@ def get_file(
                 f"the download from {origin} does not match the provided value of {file_hash}."
             )
 
-    if extract or untar:
-        if not extract_archive(target, extraction_dir, "tar" if untar else archive_format):
+    if extract:
+        # Keras extracts on every call; an already-filled folder is kept unless the archive
+        # was just (re)downloaded, which saves re-extracting e.g. CIFAR's 170 MB per load.
+        stale = download or not (os.path.isdir(extraction_dir) and os.listdir(extraction_dir))
+        if stale and not extract_archive(target, extraction_dir, archive_format):
             warnings.warn("Could not extract archive.", stacklevel=2)
         return extraction_dir
     return target
+
+
+def _cache_paths(folder: str, fname: str, named: bool, extract: bool):
+    """(download target, extraction folder) under ``folder``, named as Keras names them:
+    ``name.tar.gz`` -> ``name_extracted/``; a name without a dot -> ``name_archive``."""
+    if not extract:
+        return os.path.join(folder, fname), None
+    if named and "." in fname:
+        return (os.path.join(folder, fname),
+                os.path.join(folder, f"{fname[: fname.find('.')]}_extracted"))
+    return os.path.join(folder, f"{fname}_archive"), os.path.join(folder, fname)
