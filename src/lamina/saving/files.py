@@ -10,6 +10,7 @@ half-way leaves the old file intact (``os.replace`` is atomic within one filesys
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 
@@ -46,6 +47,13 @@ def atomic_write(path: str):
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        kept = "the previous file is unchanged" if os.path.exists(path) else "nothing was written"
+        hint = " (the disk is full)" if e.errno == errno.ENOSPC else ""
+        raise type(e)(e.errno, f"Could not save {path!r}: {e.strerror or e}{hint}; {kept}.") \
+            from e
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(tmp)
