@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from lamina import ops
 from lamina.backend import core
 from lamina.losses.loss import set_mask
@@ -28,10 +30,37 @@ def _check_axis(axis):
 
 def _check_same_shape(fn_name, y_true, y_pred):
     if tuple(y_true.shape) != tuple(y_pred.shape):
+        hint = ""
+        labels = tuple(y_true.shape)
+        if len(labels) in (len(y_pred.shape) - 1, len(y_pred.shape)) and \
+                labels[:len(y_pred.shape) - 1] == tuple(y_pred.shape[:-1]) and \
+                (len(labels) < len(y_pred.shape) or labels[-1] == 1):
+            hint = (" The targets look like integer class labels: use "
+                    "loss='sparse_categorical_crossentropy', or one-hot encode them with "
+                    f"keras.utils.to_categorical(y, num_classes={y_pred.shape[-1]}).")
         raise ValueError(
             f"{fn_name}: arguments `target` and `output` must have the same shape. Received: "
-            f"target.shape={tuple(y_true.shape)}, output.shape={tuple(y_pred.shape)}"
+            f"target.shape={tuple(y_true.shape)}, output.shape={tuple(y_pred.shape)}.{hint}"
         )
+
+
+class LabelOutOfRangeError(ValueError, IndexError):
+    """An integer class label outside ``[0, num_classes)`` (a ValueError and an IndexError)."""
+
+
+def _label_range_error(fn_name, y_true, num_classes):
+    """The error for labels a sparse loss cannot index with (found only once it failed)."""
+    labels = np.asarray(core.convert_to_numpy(y_true)).astype("int64", copy=False).ravel()
+    bad = labels[(labels < 0) | (labels >= num_classes)]
+    if not bad.size:
+        return None
+    shown = ", ".join(str(v) for v in np.unique(bad)[:5])
+    return LabelOutOfRangeError(
+        f"{fn_name}: the labels must be integers in [0, {num_classes}) since the model outputs "
+        f"{num_classes} classes, but label {bad[0]} was found ({bad.size} label(s) out of range; "
+        f"values: {shown}). Give the last layer as many units as there are classes "
+        f"(e.g. Dense({int(labels.max()) + 1})), or map the labels to 0..{num_classes - 1}."
+    )
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -114,7 +143,16 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         valid = ops.not_equal(y_true, ops.cast(ignore_class, ops.dtype(y_pred)))
         y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
         y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, ops.zeros_like(y_pred))
-    res = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+    try:
+        res = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                  axis=axis)
+    except (IndexError, RuntimeError) as e:
+        # checked only after the engine refused: a range check per step would cost a sync
+        error = _label_range_error("sparse_categorical_crossentropy", y_true,
+                                   y_pred.shape[class_axis])
+        if error is None:
+            raise
+        raise error from e
     if ignore_class is not None:
         valid = ops.reshape(valid, res_shape)
         res = set_mask(ops.where(valid, res, ops.zeros_like(res)), valid)

@@ -14,6 +14,8 @@ import warnings
 import numpy as np
 
 from lamina import callbacks as callbacks_module
+from lamina import config as lamina_config
+from lamina.callbacks import terminate_on_nan
 from lamina import metrics as metrics_module
 from lamina import optimizers as optimizers_module
 from lamina.backend import core as backend
@@ -397,10 +399,10 @@ class Trainer:
         if kwargs:
             raise TypeError(f"fit: unexpected keyword argument(s) {sorted(kwargs)}")
         self._require_compiled("fit")
-        max_epochs = _env_int("KERAS_MAX_EPOCHS")
+        max_epochs = lamina_config.max_epochs()  # keras.config.set_max_epochs or the env var
         if max_epochs is not None:
             epochs = min(epochs, max_epochs)
-        max_steps = _env_int("KERAS_MAX_STEPS_PER_EPOCH")
+        max_steps = lamina_config.max_steps_per_epoch()
 
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = data_adapters.split_validation(
@@ -442,6 +444,7 @@ class Trainer:
         logs = {}
         spe = self.steps_per_execution
         custom = type(self).train_step is not Trainer.train_step
+        nan_reported = False
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
@@ -456,6 +459,7 @@ class Trainer:
                 if not self._trainable_cache and not self.weights_ready():
                     self._ensure_built(batch[0])
                     self._prepare()
+                self._last_batch = batch  # for the NaN report, which reads it only on failure
                 if custom:
                     step_logs = self.train_step(_repack(batch))
                 else:
@@ -465,6 +469,13 @@ class Trainer:
                 if self.stop_training:
                     break
             logs = _pythonify(step_logs) if step_logs else self._python_logs()
+            if not nan_reported and not self.stop_training and _not_finite(logs.get("loss")):
+                nan_reported = True
+                warnings.warn(
+                    f"Epoch {epoch + 1}: the training loss is {logs['loss']}. "
+                    + terminate_on_nan.nonfinite_report(self, _adapter_data(adapter))
+                    + " Pass callbacks=[keras.callbacks.TerminateOnNaN()] to stop at the first "
+                    "such batch (it names the batch).", RuntimeWarning, stacklevel=2)
             if val_adapter is not None and _should_validate(epoch, validation_freq):
                 # validation runs as Keras' does: through the test hooks of the same callbacks
                 self.stop_evaluating = False
@@ -626,6 +637,20 @@ def _python_value(value):
     F1Score(average=None)) a NumPy array, as Keras logs them."""
     array = backend.convert_to_numpy(value) if backend.is_tensor(value) else np.asarray(value)
     return float(array) if array.ndim == 0 else array
+
+
+def _adapter_data(adapter):
+    """(x, y, sample_weight) of an array adapter (the whole data set), else None."""
+    if not isinstance(adapter, data_adapters.ArrayAdapter):
+        return None
+    return adapter.x, adapter.y, getattr(adapter, "sample_weight", None)
+
+
+def _not_finite(value) -> bool:
+    try:
+        return value is not None and not np.isfinite(np.asarray(value, dtype="float64")).all()
+    except (TypeError, ValueError):
+        return False
 
 
 def _should_validate(epoch, freq):
