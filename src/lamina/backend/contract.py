@@ -115,7 +115,9 @@ SYMBOLIC = {
     "set_recorder": "register the recorder that turns op calls into graph nodes",
     "set_symbolic_class": "register the symbolic tensor class",
     "function_name": "a saved op layer's name for an engine function",
-    "function_from_name": "the engine function a saved op layer names (engine functions only)",
+    "function_from_name": "the engine function a saved op layer names, from a closed table "
+                          "of tensor ops (None for any other name)",
+    "string_arguments": "where a tabled function takes a string: ((position, keyword), ...)",
     "encode_constant": "JSON stand-in for an engine object (dtype, device) in a recorded call",
     "decode_constant": "the engine object back from its stand-in",
     "short_name": "a layer name for an op node",

@@ -18,6 +18,7 @@ import importlib
 import torch
 
 from lamina.backend.torch.core import DEVICE, standardize_dtype, to_engine_dtype
+from lamina.backend.torch.op_table import PROPERTIES, STRING_ARGUMENTS, TABLE
 
 _PROBE_SIZES = (7, 11)
 _STATE = {"symbolic_class": None, "recorder": None}
@@ -165,56 +166,48 @@ def apply_method(name, x, *args):
 
 
 # -- naming functions for saved configs ------------------------------------------------------
+# A saved op layer names its function; loading looks the name up in op_table's closed table
+# (a dictionary of pure tensor functions), never by importing or walking attributes.
 
-_NAMESPACES = ("torch", "torch.nn.functional", "torch.linalg", "torch.fft", "torch.special",
-               "torch.Tensor")
 _NAMES: dict[int, str] = {}
 
 
-def _build_names():
-    for ns in reversed(_NAMESPACES):
-        obj = torch.Tensor if ns == "torch.Tensor" else importlib.import_module(ns)
-        for attr in dir(obj):
-            try:
-                value = getattr(obj, attr)
-            except Exception:  # pragma: no cover - lazy attributes that fail to load
-                continue
-            if callable(value):
-                _NAMES[id(value)] = f"{ns}.{attr}"
-
-
 def function_name(function) -> str:
-    """A dotted name that ``function_from_name`` turns back into ``function``."""
-    if isinstance(function, _Property):
+    """The dotted name ``function_from_name`` turns back into ``function`` (``"torch.cumsum"``).
+
+    Raises ValueError for a function outside lamina's table of tensor ops: it could not be
+    loaded back, so it is not saved.
+    """
+    if isinstance(function, _Property) and function.name in PROPERTIES:
         return f"torch.Tensor.{function.name}"
     if not _NAMES:
-        _build_names()
+        for name, value in reversed(TABLE.items()):  # the first name listed wins
+            _NAMES[id(value)] = name
     name = _NAMES.get(id(function))
-    if name is None:
-        module = getattr(function, "__module__", None) or ""
-        name = f"{module}.{function.__qualname__}"
+    if name is None or TABLE[name] is not function:
+        label = getattr(function, "__qualname__", None) or repr(function)
+        raise ValueError(
+            f"The op {label!r} called between layers cannot be saved: it is not one of "
+            "lamina's tensor ops (backend/torch/op_table.py), so a file naming it would not "
+            "load. Use a lamina.ops function, or a custom layer registered with "
+            "@register_keras_serializable()."
+        )
     return name
 
 
-def function_from_name(name: str):
-    """The torch function a saved op layer names; only torch's own functions load."""
-    if not (name.startswith("torch.") and name.count(".") >= 1):
-        raise ValueError(f"Refusing to load the op {name!r}: only torch functions are allowed")
-    parts = name.split(".")
-    if parts[:2] == ["torch", "Tensor"] and len(parts) == 3:
-        attr = getattr(torch.Tensor, parts[2])
-        if not callable(attr):
-            return _PROPERTIES.setdefault(parts[2], _Property(parts[2]))
-        return attr
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for p in parts[cut:]:
-            obj = getattr(obj, p)
-        return obj
-    raise ValueError(f"Unknown op {name!r}")
+def function_from_name(name):
+    """The torch function a saved op layer names, or None if it is not in the closed table."""
+    if not isinstance(name, str):
+        return None
+    prefix, _, attribute = name.rpartition(".")
+    if prefix == "torch.Tensor" and attribute in PROPERTIES:
+        return _PROPERTIES.setdefault(attribute, _Property(attribute))
+    return TABLE.get(name)
+
+
+def string_arguments(name: str) -> tuple:
+    """Where the function called ``name`` takes a string: ``((position, keyword), ...)``."""
+    return STRING_ARGUMENTS.get(name, ())
 
 
 def short_name(function) -> str:
@@ -243,12 +236,14 @@ def encode_constant(value):
 
 
 def decode_constant(marker):
-    kind = marker["class_name"]
-    if kind == "__dtype__":
-        return to_engine_dtype(marker["config"]["name"])
+    """The engine object a stand-in names; a ValueError for anything else (it is file data)."""
+    kind = marker.get("class_name")
+    config = marker.get("config")
+    if kind == "__dtype__" and isinstance(config, dict) and isinstance(config.get("name"), str):
+        return to_engine_dtype(config["name"])  # a ValueError for an unknown dtype name
     if kind == "__device__":
         return DEVICE
-    raise ValueError(f"Unknown constant marker {kind!r}")
+    raise ValueError(f"Unknown constant marker {marker!r}")
 
 
 def is_tensor(x) -> bool:
@@ -259,11 +254,24 @@ def tensor_config(t) -> dict:
     return {"value": t.detach().cpu().tolist(), "dtype": standardize_dtype(t.dtype)}
 
 
+def _is_number_list(value) -> bool:
+    if isinstance(value, list):
+        return all(_is_number_list(v) for v in value)
+    return isinstance(value, (bool, int, float))
+
+
 def tensor_from_config(cfg):
+    """The constant tensor ``tensor_config`` wrote; a ValueError unless it is numbers."""
+    if not (isinstance(cfg, dict) and isinstance(cfg.get("dtype"), str)
+            and _is_number_list(cfg.get("value"))):
+        raise ValueError(
+            "A saved constant tensor must be {'value': numbers (nested lists), 'dtype': name}; "
+            f"got {str(cfg)[:200]}"
+        )
     return torch.tensor(cfg["value"], dtype=to_engine_dtype(cfg["dtype"]), device=DEVICE)
 
 
 __all__ = ["apply_method", "decode_constant", "encode_constant", "function_from_name",
            "function_name", "is_tensor", "keras_form", "output_specs", "recorder", "set_recorder",
-           "set_symbolic_class", "short_name", "tensor_attribute", "tensor_config",
-           "tensor_from_config", "torch_function"]
+           "set_symbolic_class", "short_name", "string_arguments", "tensor_attribute",
+           "tensor_config", "tensor_from_config", "torch_function"]

@@ -9,8 +9,11 @@ Calls that Keras 3 has an op for (``a + b``, ``ops.concatenate``, ``ops.mean``, 
 are recorded as that op's layer instead (layers/core/keras_operation.py), so files keep Keras'
 own form (``Add``, ``Concatenate``, ``Mean``, ``GetItem``) and load in Keras.
 
-The layer's config names the function (``"torch.cat"``); the call's constants are in the
-node's arguments. Only the engine's own functions load back, so a file stays data.
+The layer's config names the function (``"torch.cumsum"``); the call's constants are in the
+node's arguments. Loading looks the name up in the engine's closed table of tensor ops (a
+dictionary, never an import), and checks that the node's arguments are data (numbers,
+booleans, None, shapes, dtypes, slices; strings only where the function takes one) before the
+function is ever called, so a file stays data.
 
 >>> import lamina
 >>> x = lamina.Input(shape=(4,))
@@ -39,19 +42,74 @@ class OpLayer(Layer):
 
     def __init__(self, function, constants=None, **kwargs):
         super().__init__(**kwargs)
-        self.function = engine.function_from_name(function) if isinstance(function, str) \
-            else function
+        self._from_file = isinstance(function, str)
+        if self._from_file:  # the config of a saved model: data to check, never code
+            self.function = engine.function_from_name(function)
+            if self.function is None:
+                raise ValueError(
+                    f"Refusing to load op function {function!r} from the file: it is not one "
+                    f"of lamina's tensor ops ({_mode()})."
+                )
+            self._strings = engine.string_arguments(function)
+            if not isinstance(constants, (list, type(None))):
+                raise ValueError(f"Op layer {self.name!r}: 'constants' must be a list")
+        else:
+            self.function = function
         self._constants = [engine.tensor_from_config(c) if isinstance(c, dict) else c
                            for c in (constants or [])]
         self.built = True
 
     def __call__(self, *args, **kwargs):
+        if self._from_file:
+            self._check_arguments(args, kwargs)
         if is_symbolic((args, kwargs)):
             return self._record(args, kwargs)
         return self.function(*self._decode(args), **self._decode(kwargs))
 
     def call(self, *args, **kwargs):
         return self.function(*self._decode(args), **self._decode(kwargs))
+
+    # -- a loaded node's arguments are data: checked before the function is called ---------
+
+    def _check_arguments(self, args, kwargs):
+        positions = {p for p, _ in self._strings}
+        keywords = {k for _, k in self._strings}
+        for i, value in enumerate(args):
+            if not (isinstance(value, str) and i in positions):
+                self._check_data(value, f"argument {i}")
+        for key, value in kwargs.items():
+            if not (isinstance(value, str) and key in keywords):
+                self._check_data(value, f"argument {key!r}")
+
+    def _check_data(self, value, where):
+        if value is None or isinstance(value, (bool, int, float, SymbolicTensor)) \
+                or engine.is_tensor(value):
+            return
+        if isinstance(value, (list, tuple)):
+            for v in value:
+                self._check_data(v, where)
+            return
+        if isinstance(value, dict) and value.get("class_name") in _MARKERS:
+            kind, cfg = value["class_name"], value.get("config")
+            if kind in ("__slice__", "__tuple__") and isinstance(cfg, list) \
+                    and (kind == "__tuple__" or len(cfg) == 3):
+                self._check_data(cfg, where)
+                return
+            if kind in ("__ellipsis__", "__device__"):
+                return
+            if kind == "__dtype__" and isinstance(cfg, dict) and isinstance(cfg.get("name"), str):
+                engine.decode_constant(value)  # a ValueError for an unknown dtype
+                return
+            if kind == "__constant__" and isinstance(cfg, dict) \
+                    and type(cfg.get("index")) is int and 0 <= cfg["index"] < len(self._constants):
+                return
+        name = engine.function_name(self.function)
+        takes = f"; {name} takes no string there" if isinstance(value, str) else ""
+        raise ValueError(
+            f"Refusing to load op layer {self.name!r} ({name}) from the file: its {where} is "
+            f"{str(value)[:120]!r}, which is not data (numbers, booleans, None, shapes, dtypes, "
+            f"slices, and strings only where the function takes one){takes} ({_mode()})."
+        )
 
     def _record(self, args, kwargs):
         """Add a node for ``args``/``kwargs`` (encoded form, with symbolic tensors in it)."""
@@ -114,6 +172,12 @@ class OpLayer(Layer):
 
     def compute_output_shape(self, input_shape):
         raise NotImplementedError
+
+
+def _mode() -> str:
+    if registry.in_safe_mode():
+        return "safe_mode"
+    return "op functions come from a closed table, also with safe_mode=False"
 
 
 def _make_node(layer, args, kwargs, specs, first):
