@@ -240,3 +240,85 @@ def _pooling_model(lib):
 def test_adaptive_pooling_files_interchange(keras, rng, tmp_path):
     x = rng.normal(size=(2, 9, 7, 3)).astype("float32")
     roundtrip_both_ways(keras, _pooling_model, x, tmp_path)
+
+
+# -- SpectralNormalization (and the Wrapper base) ----------------------------------------------
+
+def _json(cfg):
+    import json
+
+    return json.loads(json.dumps(cfg, default=list))
+
+
+SN_CASES = [
+    (lambda L: L.Dense(3), (5, 4), 1),
+    (lambda L: L.Conv2D(3, 2), (2, 5, 5, 4), 2),
+    (lambda L: L.Embedding(10, 3), (2, 5), 3),
+    (lambda L: L.EinsumDense("abc,cd->abd", (None, 2), bias_axes="d"), (2, 3, 4), 1),
+]
+
+
+@pytest.mark.parametrize("make,shape,iterations", SN_CASES)
+def test_spectral_normalization_matches_keras(keras, rng, make, shape, iterations):
+    k = keras.layers.SpectralNormalization(make(keras.layers), power_iterations=iterations)
+    m = lamina.layers.SpectralNormalization(make(lamina.layers), power_iterations=iterations)
+    k.build(shape)
+    m.build(shape)
+    assert [w.path.split("/", 1)[1] for w in m.weights] == [
+        w.path.split("/", 1)[1] for w in k.weights]
+    assert [w.trainable for w in m.weights] == [w.trainable for w in k.weights]
+    assert len(m.trainable_weights) == len(k.trainable_weights)
+    weights = [rng.normal(size=w.shape).astype("float32") for w in k.get_weights()]
+    k.set_weights(weights)
+    m.set_weights(weights)
+    if shape == (2, 5):
+        x = rng.integers(0, 10, size=shape).astype("int32")
+    else:
+        x = rng.normal(size=shape).astype("float32")
+    # inference leaves the kernel alone; each training call renormalizes it in place
+    for training in (False, True, True, False):
+        close(np_of(lamina, m(x, training=training)), np_of(keras, k(x, training=training)))
+    for a, b in zip(m.get_weights(), k.get_weights()):
+        close(a, b)
+    mine, theirs = _json(config_without_name(m)), _json(config_without_name(k))
+    for cfg in (mine, theirs):
+        cfg["layer"]["config"].pop("name")
+        # lamina's Dense does not write Keras' `quantization_config: None` (not this layer's)
+        cfg["layer"]["config"].pop("quantization_config", None)
+    assert mine == theirs
+
+
+def test_spectral_normalization_all_zero_kernel_stays(keras):
+    m = lamina.layers.SpectralNormalization(lamina.layers.Dense(2, kernel_initializer="zeros"))
+    x = np.ones((3, 4), "float32")
+    m(x, training=True)
+    assert not np.any(np_of(lamina, m.kernel))
+
+
+def _sn_model(lib):
+    inp = lib.layers.Input(shape=(6,))
+    x = lib.layers.SpectralNormalization(lib.layers.Dense(5, activation="relu"), name="sn")(inp)
+    return lib.Model(inp, lib.layers.Dense(2, name="head")(x))
+
+
+def test_spectral_normalization_trains_like_keras_and_files_interchange(keras, rng, tmp_path):
+    x = rng.normal(size=(16, 6)).astype("float32")
+    y = rng.normal(size=(16, 2)).astype("float32")
+    ours, theirs = _sn_model(lamina), _sn_model(keras)
+    weights = [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in theirs.get_weights()]
+    ours.set_weights(weights)
+    theirs.set_weights(weights)
+    ours.compile(optimizer=lamina.optimizers.SGD(0.05), loss="mse")
+    theirs.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    ours.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    theirs.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        close(a, b)
+    ours.save(tmp_path / "ours.keras")
+    theirs.save(tmp_path / "theirs.keras")
+    close(np_of(keras, keras.saving.load_model(tmp_path / "ours.keras").predict(x, verbose=0)),
+          np_of(lamina, ours.predict(x, verbose=0)))
+    back = lamina.models.load_model(tmp_path / "theirs.keras")
+    close(np_of(lamina, back.predict(x, verbose=0)), np_of(keras, theirs.predict(x, verbose=0)))
+    for a, b in zip(back.get_weights(), theirs.get_weights()):
+        close(a, b)

@@ -18,3 +18,7 @@ __all__ += ["EinsumDense"]
 from lamina.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: E402
 
 __all__ += ["ReversibleEmbedding"]
+
+from lamina.layers.core.wrapper import Wrapper  # noqa: E402
+
+__all__ += ["Wrapper"]

@@ -10,3 +10,7 @@ __all__: list[str] = [
     "BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization",
     "UnitNormalization",
 ]
+
+from lamina.layers.normalization.spectral_normalization import SpectralNormalization  # noqa: E402
+
+__all__ += ["SpectralNormalization"]
