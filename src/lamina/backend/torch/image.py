@@ -311,3 +311,153 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
 
 __all__ = ["affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
            "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv"]
+
+
+# -- separable resampling kernels (Keras' scale_and_translate; TF's area/gaussian/mitchellcubic)
+#
+# These are not in ``__all__``: ``lamina.layers.Resizing`` calls them for the interpolations
+# torch's ``F.interpolate`` lacks (lanczos3/5, gaussian, mitchellcubic) and for TF's area.
+
+
+def _triangle_kernel(x):
+    return torch.clamp(1.0 - x, min=0.0)
+
+
+def _keys_cubic_kernel(x):
+    # Keys' cubic convolution with a = -0.5 (what scale_and_translate calls "cubic")
+    near = ((1.5 * x - 2.5) * x) * x + 1.0
+    far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
+    return torch.where(x >= 2.0, 0.0, torch.where(x >= 1.0, far, near))
+
+
+def _lanczos_kernel(radius):
+    def kernel(x):
+        y = radius * torch.sin(torch.pi * x) * torch.sin(torch.pi * x / radius)
+        safe = torch.where(x != 0, torch.pi**2 * x**2, 1.0)
+        out = torch.where(x > 1e-3, y / safe, 1.0)
+        return torch.where(x > radius, 0.0, out)
+    return kernel
+
+
+def _gaussian_kernel(x):
+    # TF's: radius 1.5, sigma = radius / 3
+    sigma = 0.5
+    return torch.where(x >= 1.5, 0.0, torch.exp(-(x * x) / (2 * sigma * sigma)))
+
+
+def _mitchell_cubic_kernel(x):
+    # Mitchell-Netravali with B = C = 1/3, radius 2
+    near = (7.0 / 6.0) * x**3 - 2.0 * x**2 + 8.0 / 9.0
+    far = (-7.0 / 18.0) * x**3 + 2.0 * x**2 - (10.0 / 3.0) * x + 16.0 / 9.0
+    return torch.where(x >= 2.0, 0.0, torch.where(x >= 1.0, far, near))
+
+
+_SEPARABLE_KERNELS = {
+    "linear": _triangle_kernel, "cubic": _keys_cubic_kernel,
+    "lanczos3": _lanczos_kernel(3.0), "lanczos5": _lanczos_kernel(5.0),
+    "gaussian": _gaussian_kernel, "mitchellcubic": _mitchell_cubic_kernel,
+}
+_METHOD_ALIASES = {"bilinear": "linear", "trilinear": "linear", "triangle": "linear",
+                   "bicubic": "cubic", "tricubic": "cubic"}
+
+
+def _weight_matrix(in_size, out_size, scale, translation, kernel, antialias, dtype, device):
+    """(in_size, out_size) weights: column ``j`` samples output pixel ``j`` from the input."""
+    inv_scale = 1.0 / scale
+    kernel_scale = max(inv_scale, 1.0) if antialias else 1.0
+    sample = ((torch.arange(out_size, dtype=dtype, device=device) + 0.5) * inv_scale
+              - translation * inv_scale - 0.5)
+    dist = torch.abs(sample[None, :] - torch.arange(in_size, dtype=dtype, device=device)[:, None])
+    weights = kernel(dist / kernel_scale)
+    total = weights.sum(dim=0, keepdim=True)
+    # columns whose weights sum to ~0 sample nothing (as Keras/JAX); the rest are normalised
+    weights = torch.where(torch.abs(total) > 1000.0 * float(torch.finfo(torch.float32).eps),
+                          weights / torch.where(total != 0, total, 1.0), 0.0)
+    inside = (sample >= -0.5) & (sample <= in_size - 0.5)
+    return torch.where(inside[None, :], weights, 0.0)
+
+
+def _area_matrix(in_size, out_size, dtype, device):
+    """TF's ``resize_area``: each output pixel averages the input span it covers."""
+    step = in_size / out_size
+    starts = torch.arange(out_size, dtype=torch.float64, device=device) * step
+    ends = starts + step
+    lo = torch.arange(in_size, dtype=torch.float64, device=device)[:, None]
+    overlap = torch.clamp(torch.minimum(ends[None, :], lo + 1) - torch.maximum(starts[None, :], lo),
+                          min=0.0)
+    return (overlap / step).to(dtype)
+
+
+def _floats(values):
+    return [float(v) for v in (values.reshape(-1).tolist() if hasattr(values, "reshape")
+                               else values)]
+
+
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
+                        antialias=True):
+    """Keras' ``ops.image.scale_and_translate``: resample ``spatial_dims`` by ``scale``, then
+    shift by ``translation``, with a separable ``method`` kernel."""
+    method = _METHOD_ALIASES.get(method, method)
+    if method not in _SEPARABLE_KERNELS:
+        raise ValueError(f"scale_and_translate: method must be one of "
+                         f"{sorted(_SEPARABLE_KERNELS) + sorted(_METHOD_ALIASES)}; got {method!r}")
+    x = _t(images)
+    dtype_in = x.dtype
+    out = x if x.is_floating_point() else x.float()
+    scale, translation = _floats(scale), _floats(translation)
+    for i, d in enumerate(spatial_dims):
+        d = d % x.ndim
+        w = _weight_matrix(x.shape[d], int(output_shape[d]), scale[i], translation[i],
+                           _SEPARABLE_KERNELS[method], antialias, out.dtype, out.device)
+        out = torch.moveaxis(torch.tensordot(out, w, dims=([d], [0])), -1, d)
+    if not dtype_in.is_floating_point:
+        out = torch.clamp(torch.round(out), x.min(), x.max()).to(dtype_in)
+    return out
+
+
+def _aspect_crop_or_pad(x, size, crop, pad, fill_value):
+    """NCHW images cut (or padded with ``fill_value``) to the aspect ratio of ``size``."""
+    th, tw = size
+    h, w = x.shape[-2], x.shape[-1]
+    if crop:
+        ch = max(min(h, int(float(w * th) / tw)), 1)
+        cw = max(min(w, int(float(h * tw) / th)), 1)
+        hs, ws = int(float(h - ch) / 2), int(float(w - cw) / 2)
+        return x[:, :, hs:hs + ch, ws:ws + cw]
+    if pad:
+        ph = max(h, int(float(w * th) / tw))
+        pw = max(w, int(float(h * tw) / th))
+        hs, ws = int(float(ph - h) / 2), int(float(pw - w) / 2)
+        return F.pad(x, [ws, ws, hs, hs], value=float(fill_value))
+    return x
+
+
+def resize_separable(images, size, interpolation, antialias=False, crop_to_aspect_ratio=False,
+                     pad_to_aspect_ratio=False, fill_value=0.0, data_format=None):
+    """Resize with a separable kernel: ``"lanczos3"``, ``"lanczos5"``, ``"gaussian"``,
+    ``"mitchellcubic"`` (as ``scale_and_translate``/``tf.image.resize``) or TF's ``"area"``.
+
+    Integer images are rounded and saturated back to their dtype.
+    """
+    if interpolation != "area" and interpolation not in _SEPARABLE_KERNELS:
+        raise ValueError(f"resize_separable: interpolation must be 'area' or one of "
+                         f"{sorted(_SEPARABLE_KERNELS)}; got {interpolation!r}")
+    images = _t(images)
+    dtype = images.dtype
+    x, squeeze = _nchw(images, data_format)
+    if not x.is_floating_point():
+        x = x.float()
+    th, tw = (int(s) for s in size)
+    x = _aspect_crop_or_pad(x, (th, tw), crop_to_aspect_ratio, pad_to_aspect_ratio, fill_value)
+    h, w = x.shape[-2], x.shape[-1]
+    if interpolation == "area":
+        wh, ww = _area_matrix(h, th, x.dtype, x.device), _area_matrix(w, tw, x.dtype, x.device)
+    else:
+        kernel = _SEPARABLE_KERNELS[interpolation]
+        wh = _weight_matrix(h, th, th / h, 0.0, kernel, antialias, x.dtype, x.device)
+        ww = _weight_matrix(w, tw, tw / w, 0.0, kernel, antialias, x.dtype, x.device)
+    out = torch.einsum("nchw,hp,wq->ncpq", x, wh, ww)
+    if not dtype.is_floating_point:
+        info = torch.iinfo(dtype)
+        out = torch.clamp(torch.round(out), info.min, info.max)
+    return _back(out, squeeze, data_format, dtype)

@@ -1,0 +1,53 @@
+"""The base of the layers that warp images by an affine map (rotation, zoom, translation)."""
+
+from __future__ import annotations
+
+from lamina.backend import core as backend
+from lamina.backend import image as kernels
+from lamina.layers.preprocessing.image_preprocessing.base_image_layer import (
+    BaseImagePreprocessingLayer,
+)
+
+FILL_MODES = ("reflect", "wrap", "constant", "nearest")
+INTERPOLATIONS = ("nearest", "bilinear")
+
+
+class BaseAffineLayer(BaseImagePreprocessingLayer):
+    """Warps images by ``_matrix(transformation, images)``: ``(N, 8)`` output -> input maps.
+
+    Pixels mapped from outside the image are filled as ``fill_mode`` says (``"constant"``
+    uses ``fill_value``); masks are warped with nearest-neighbour sampling.
+    """
+
+    def _set_warp_arguments(self, fill_mode, interpolation, fill_value):
+        name = type(self).__name__
+        self.fill_mode = self._check_choice(name, "fill_mode", fill_mode, FILL_MODES)
+        self.interpolation = self._check_choice(name, "interpolation", interpolation,
+                                                INTERPOLATIONS)
+        self.fill_value = fill_value
+
+    def _matrix(self, transformation, images):
+        raise NotImplementedError
+
+    def _warp(self, images, transformation, interpolation):
+        return kernels.affine_transform(images, self._matrix(transformation, images),
+                                        interpolation=interpolation, fill_mode=self.fill_mode,
+                                        fill_value=self.fill_value, data_format=self.data_format)
+
+    def transform_images(self, images, transformation, training=True):
+        images = backend.cast(backend.convert_to_tensor(images), self.compute_dtype)
+        if not training or transformation is None:
+            return images
+        return self._warp(images, transformation, self.interpolation)
+
+    def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
+        masks = backend.convert_to_tensor(segmentation_masks)
+        if not training or transformation is None:
+            return masks
+        return self._warp(masks, transformation, "nearest")
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update({"fill_mode": self.fill_mode, "fill_value": self.fill_value,
+                    "interpolation": self.interpolation, "seed": self.seed})
+        return cfg

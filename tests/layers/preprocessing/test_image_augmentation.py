@@ -1,0 +1,180 @@
+"""Properties of the random image layers: ranges of the draws, seeds, identity at inference,
+shapes, dtypes and bad arguments. (Their maths is checked against Keras in
+tests/conformance/test_preprocessing_layers_image.py.)"""
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers
+from lamina.backend import core as backend
+
+
+def _np(x):
+    return np.asarray(backend.convert_to_numpy(x))
+
+
+def _images(shape=(4, 8, 10, 3), seed=0, scale=255.0):
+    return (np.random.default_rng(seed).uniform(0, 1, shape) * scale).astype("float32")
+
+
+RANDOM_LAYERS = [
+    lambda **k: layers.RandomFlip(**k),
+    lambda **k: layers.RandomRotation(0.2, **k),
+    lambda **k: layers.RandomZoom(0.3, **k),
+    lambda **k: layers.RandomTranslation(0.2, 0.3, **k),
+    lambda **k: layers.RandomContrast(0.5, **k),
+    lambda **k: layers.RandomBrightness(0.3, **k),
+    lambda **k: layers.RandomCrop(5, 6, **k),
+]
+
+
+@pytest.mark.parametrize("make", RANDOM_LAYERS)
+def test_seed_repeats_and_draws_differ(make):
+    x = _images()
+    a, b = make(seed=7), make(seed=7)
+    first = _np(a(x))
+    np.testing.assert_array_equal(first, _np(b(x)))
+    # later calls draw again
+    assert any(not np.array_equal(_np(a(x)), first) for _ in range(3))
+
+
+@pytest.mark.parametrize("make", RANDOM_LAYERS[:-1])
+def test_identity_at_inference_and_in_predict(make):
+    x = _images()
+    layer = make(seed=1)
+    np.testing.assert_array_equal(_np(layer(x, training=False)), x)
+    model = lamina.Sequential([lamina.Input((8, 10, 3)), layer])
+    np.testing.assert_allclose(model.predict(x, verbose=0), x)
+    assert not np.allclose(_np(model(x, training=True)), x)
+
+
+@pytest.mark.parametrize("make", RANDOM_LAYERS)
+def test_unbatched_and_channels_first(make):
+    x = _images()
+    out = make(seed=3)(x[0])
+    assert tuple(out.shape) == tuple(make()(x).shape[1:])
+    xc = np.moveaxis(x, -1, 1)
+    out_c = make(seed=3, data_format="channels_first")(xc)
+    assert out_c.shape[1] == 3 and backend.dtype_of(out_c) == "float32"
+
+
+def test_flip_changes_only_by_mirroring():
+    x = _images((64, 3, 4, 1))
+    out = _np(layers.RandomFlip("horizontal", seed=0)(x))
+    flipped = [np.array_equal(o, i[:, ::-1]) for o, i in zip(out, x)]
+    kept = [np.array_equal(o, i) for o, i in zip(out, x)]
+    assert all(f or k for f, k in zip(flipped, kept))
+    assert 16 < sum(flipped) < 48  # a fair coin per image
+    both = _np(layers.RandomFlip("horizontal_and_vertical", seed=0)(x))
+    assert all(np.array_equal(o, i[::-1, ::-1]) or np.array_equal(o, i)
+               for o, i in zip(both, x))
+
+
+def test_rotation_angles_within_factor():
+    layer = layers.RandomRotation((-0.1, 0.05), seed=2)
+    t = layer.get_random_transformation(_images((500, 4, 4, 1)))
+    angle = _np(t["angle"])
+    assert angle.min() >= -36.0 and angle.max() <= 18.0
+    assert angle.min() < -30 and angle.max() > 12  # the whole range is used
+    # 180 degrees turns a row upside down
+    x = np.arange(9, dtype="float32").reshape(1, 3, 3, 1)
+    out = layers.RandomRotation(0.5).transform_images(x, {"angle": np.array([180.0], "float32")})
+    np.testing.assert_allclose(_np(out)[0, :, :, 0], x[0, ::-1, ::-1, 0], atol=1e-4)
+
+
+def test_zoom_and_translation_draws_within_factors():
+    zoom = layers.RandomZoom((-0.2, 0.4), width_factor=0.1, seed=1)
+    t = zoom.get_random_transformation(_images((400, 4, 4, 1)))
+    hz, wz = _np(t["height_zoom"]), _np(t["width_zoom"])
+    assert hz.min() >= 0.8 and hz.max() <= 1.4 and wz.min() >= 0.9 and wz.max() <= 1.1
+    shift = layers.RandomTranslation(0.25, (-0.5, 0.0), seed=1)
+    t = shift.get_random_transformation(_images((400, 8, 10, 1)))
+    moves = _np(t["translations"])
+    assert moves[:, 0].min() >= -5.0 and moves[:, 0].max() <= 0.0
+    assert moves[:, 1].min() >= -2.0 and moves[:, 1].max() <= 2.0
+
+
+def test_contrast_and_brightness_ranges():
+    x = _images((200, 4, 4, 3))
+    out = _np(layers.RandomContrast(0.9, seed=0)(x))
+    assert out.min() >= 0.0 and out.max() <= 255.0
+    factor = _np(layers.RandomContrast(0.4, seed=0).get_random_transformation(x)
+                 ["contrast_factor"])
+    assert factor.min() >= 1.0 and factor.max() <= 1.4  # Keras: a number f means [1, 1 + f]
+    unit = x / 255.0
+    bright = layers.RandomBrightness(0.2, value_range=(0, 1), seed=0)
+    delta = _np(bright.get_random_transformation(unit)["rgb_delta"])
+    assert -0.2 <= delta.min() < -0.1 and 0.1 < delta.max() <= 0.2
+    out = _np(bright(unit))
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    # one delta per image: the difference is constant where nothing was clipped
+    diff = (out - unit)[0][(out[0] > 0) & (out[0] < 1)]
+    np.testing.assert_allclose(diff, diff[0], atol=1e-6)
+
+
+def test_random_crop_offsets_and_inference():
+    x = np.arange(8 * 10, dtype="float32").reshape(1, 8, 10, 1)
+    layer = layers.RandomCrop(4, 5, seed=0)
+    seen = set()
+    for _ in range(30):
+        out = _np(layer(x))[0, :, :, 0]
+        top, left = divmod(int(out[0, 0]), 10)
+        np.testing.assert_array_equal(out, x[0, top:top + 4, left:left + 5, 0])
+        seen.add((top, left))
+    assert len(seen) > 5 and all(0 <= t <= 4 and 0 <= lft <= 5 for t, lft in seen)
+    # inference: the centred window of the target's aspect ratio, resized (Keras' docs)
+    out = _np(layer(x, training=False))
+    assert out.shape == (1, 4, 5, 1)
+    np.testing.assert_allclose(out, _np(layers.Resizing(4, 5, crop_to_aspect_ratio=True)(x)))
+
+
+def test_dict_inputs_move_masks_with_images():
+    x = _images((3, 6, 6, 1))
+    masks = np.arange(3 * 36, dtype="float32").reshape(3, 6, 6, 1)
+    out = layers.RandomFlip(seed=0)({"images": x, "segmentation_masks": masks,
+                                     "labels": np.array([0, 1, 2])})
+    imgs, outm = _np(out["images"]), _np(out["segmentation_masks"])
+    for i in range(3):
+        flipped = np.array_equal(imgs[i], x[i, ::-1, ::-1])
+        assert np.array_equal(outm[i], masks[i, ::-1, ::-1] if flipped else masks[i])
+    np.testing.assert_array_equal(_np(out["labels"]), [0, 1, 2])
+    with pytest.raises(ValueError, match="bounding_box_format"):
+        layers.RandomFlip()({"images": x, "bounding_boxes": {"boxes": np.zeros((3, 1, 4))}})
+
+
+def test_augmentation_inside_a_trained_model():
+    x = _images((16, 8, 8, 3))
+    y = np.random.default_rng(1).integers(0, 2, (16,))
+    model = lamina.Sequential([
+        lamina.Input((8, 8, 3)),
+        layers.RandomFlip("horizontal", seed=1), layers.RandomRotation(0.1, seed=2),
+        layers.RandomZoom(0.1, seed=3), layers.Rescaling(1 / 255.0),
+        layers.Conv2D(4, 3, activation="relu"), layers.GlobalAveragePooling2D(),
+        layers.Dense(2, activation="softmax"),
+    ])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert model.output_shape == (None, 2)
+
+
+@pytest.mark.parametrize("bad", [
+    lambda: layers.RandomFlip("diagonal"),
+    lambda: layers.RandomRotation(1.5),
+    lambda: layers.RandomRotation(0.1, fill_mode="mirror"),
+    lambda: layers.RandomZoom(-1.0),
+    lambda: layers.RandomZoom(0.1, interpolation="bicubic"),
+    lambda: layers.RandomTranslation(0.1, (0.2, 1.5)),
+    lambda: layers.RandomContrast(-0.1),
+    lambda: layers.RandomBrightness(0.1, value_range=(0,)),
+    lambda: layers.RandomCrop(0, 4),
+])
+def test_bad_arguments_are_refused_when_given(bad):
+    with pytest.raises(ValueError, match="Random"):
+        bad()
+
+
+def test_rank_error_names_the_layer():
+    with pytest.raises(ValueError, match="RandomFlip.*rank"):
+        layers.RandomFlip()(np.zeros((4, 4), "float32"))
