@@ -293,12 +293,28 @@ class Layer(backend.LayerBase):
         # Keras' Variable exposes them as .regularizer and .constraint
         var.regularizer = var._lamina_regularizer
         var.constraint = var._lamina_constraint
-        key = name if name.isidentifier() and not hasattr(type(self), name) else None
-        if key is None or key in self._parameters or key in self.__dict__ or key in self._modules:
-            key = f"_var{len(self._own_variables)}_{abs(hash(name)) % 10000}"
+        key = self._parameter_key(name)
         self.register_parameter(key, var)
+        # the key follows the attribute the variable is first assigned to (see __setattr__)
+        var._lamina_key_bound = False
         self._own_variables.append(var)
         return var
+
+    def _parameter_key(self, name):
+        """A ``state_dict`` key for a new variable, the same in every process (DESIGN rule 4):
+        the weight name, made an identifier, with ``_1``, ``_2``... if it is taken."""
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "variable"
+        if base[0].isdigit():
+            base = f"_{base}"
+        key, n = base, 0
+        while (key in self._parameters or key in self._modules or key in self._buffers
+               or hasattr(type(self), key)
+               or (key in self.__dict__ and self.__dict__[key] is not None)):
+            n += 1
+            key = f"{base}_{n}"
+        # a placeholder such as BatchNormalization's ``self.gamma = None`` gives way
+        self.__dict__.pop(key, None)
+        return key
 
     def add_variable(self, shape, initializer="zeros", dtype=None, trainable=True, name=None, **kw):
         return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
@@ -320,6 +336,8 @@ class Layer(backend.LayerBase):
         return out
 
     def __setattr__(self, name, value):
+        if type(value) is backend.Variable and self._bind_variable_key(name, value):
+            return
         if (
             isinstance(value, (list, tuple, dict))
             and not name.startswith("_")
@@ -332,6 +350,28 @@ class Layer(backend.LayerBase):
                 self._modules.setdefault(f"{name}_{i}", layer)
             return
         backend.LayerBase.__setattr__(self, name, value)
+
+    def _bind_variable_key(self, name, var):
+        """Register each own variable once, under the attribute that holds it: ``self.gamma =
+        add_weight(name="g")`` renames key ``g`` to ``gamma``; a second attribute holding the same
+        variable is a plain alias, not a second ``state_dict`` entry. True if handled here."""
+        params = self.__dict__.get("_parameters")
+        if params is None or not any(v is var for v in self.__dict__.get("_own_variables", ())):
+            return False
+        key = next((k for k, v in params.items() if v is var), None)
+        if key is None or key == name:
+            var._lamina_key_bound = True
+            return False
+        if not getattr(var, "_lamina_key_bound", False) and name not in params \
+                and name not in self._modules and name not in self._buffers:
+            var._lamina_key_bound = True
+            items = [(name if k == key else k, v) for k, v in params.items()]
+            params.clear()
+            params.update(items)
+            self.__dict__.pop(name, None)
+            return True
+        object.__setattr__(self, name, var)
+        return True
 
     @property
     def weights(self):
