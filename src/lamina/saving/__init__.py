@@ -12,10 +12,12 @@ from __future__ import annotations
 from lamina.models.model import SAVING_HOOKS
 from lamina.saving.api import load_model, load_weights, save_model, save_weights
 from lamina.saving.convert import convert
+from lamina.saving.file_editor import KerasFileEditor
 from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
 from lamina.utils.registry import (
     CustomObjectScope,
     custom_object_scope,
+    get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_keras_serializable,
@@ -35,7 +37,8 @@ _models_package.save_model = save_model
 
 
 __all__ = [
-    "CustomObjectScope", "convert", "custom_object_scope", "deserialize_keras_object",
+    "CustomObjectScope", "KerasFileEditor", "convert", "custom_object_scope",
+    "deserialize_keras_object", "get_custom_objects",
     "get_registered_name", "get_registered_object", "load_model", "load_weights",
     "register_keras_serializable", "save_model", "save_weights", "serialize_keras_object",
 ]

@@ -54,6 +54,17 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
     return decorator
 
 
+def get_custom_objects() -> dict:
+    """The global registry itself, ``{"package>Name": object}``: what
+    ``register_keras_serializable`` fills and loading looks names up in, so
+    ``get_custom_objects()["MyLayer"] = MyLayer`` makes a file naming ``MyLayer`` load.
+
+    >>> get_custom_objects() is GLOBAL_CUSTOM_OBJECTS
+    True
+    """
+    return GLOBAL_CUSTOM_OBJECTS
+
+
 def get_registered_name(obj) -> str:
     """The registered name of a class or function, else its own name."""
     return GLOBAL_CUSTOM_NAMES.get(obj, getattr(obj, "__name__", type(obj).__name__))
@@ -150,7 +161,14 @@ def deserialize_object(config, module_objects: dict, custom_objects=None, kind="
 _SAFE = threading.local()
 
 
+# Set by keras.config.enable_unsafe_deserialization(): safe mode is off everywhere, in every
+# thread, whatever a loader asks for (as in Keras, where the global setting wins).
+UNSAFE_EVERYWHERE = False
+
+
 def in_safe_mode() -> bool:
+    if UNSAFE_EVERYWHERE:
+        return False
     return getattr(_SAFE, "value", True)
 
 
