@@ -3,6 +3,10 @@
 Read once at import from ``LAMINA_BACKEND`` / ``LAMINA_HOME`` and ``~/.lamina/lamina.json``
 (keys ``floatx``, ``epsilon``, ``image_data_format``, ``backend``), like Keras' ``keras.json``.
 
+Also the switches of ``keras.config``: safe deserialization, interactive logging, traceback
+filtering, flash attention, and the debugging caps on epochs and steps (``KERAS_MAX_EPOCHS``,
+``KERAS_MAX_STEPS_PER_EPOCH``).
+
 >>> import lamina
 >>> lamina.config.floatx()
 'float32'
@@ -97,6 +101,154 @@ def set_image_data_format(value: str) -> None:
 def backend() -> str:
     """The name of the engine lamina runs on: 'torch' (default), 'jax' or 'numpy'."""
     return _BACKEND
+
+
+def set_backend(backend: str) -> None:
+    """Choose the engine (as Keras' ``set_backend``); only engines lamina has are accepted.
+
+    >>> import lamina
+    >>> lamina.config.set_backend("torch")
+    """
+    global _BACKEND
+    import importlib.util
+
+    name = str(backend).lower()
+    available = [b for b in _BACKENDS
+                 if importlib.util.find_spec(f"lamina.backend.{b}") is not None]
+    if name not in available:
+        raise ValueError(
+            f"set_backend: expected one of the backends lamina has here ({', '.join(available)}); "
+            f"got {backend!r}"
+        )
+    _BACKEND = name
+
+
+def is_nnx_enabled() -> bool:
+    """Whether Flax NNX layers are in use (a Keras-on-JAX option): always False in lamina."""
+    return False
+
+
+# -- loading code from files ---------------------------------------------------------------------
+
+
+def enable_unsafe_deserialization() -> None:
+    """Allow loading code-carrying configs (``Lambda`` bytecode) everywhere, as if every loader
+    were given ``safe_mode=False``. Only do this for files you trust."""
+    from lamina.utils import registry
+
+    registry.UNSAFE_EVERYWHERE = True
+
+
+# -- interactive logging, traceback filtering, flash attention -----------------------------------
+
+_INTERACTIVE_LOGGING = True
+_TRACEBACK_FILTERING = True
+_FLASH_ATTENTION = None  # None: let the kernel choose
+
+
+def enable_interactive_logging() -> None:
+    """Progress bars and summaries print to stdout (the default)."""
+    global _INTERACTIVE_LOGGING
+    _INTERACTIVE_LOGGING = True
+
+
+def disable_interactive_logging() -> None:
+    """Progress bars and summaries go to Python's ``logging`` (logger ``lamina``) instead of
+    stdout, e.g. for batch jobs whose output is collected by a log system."""
+    global _INTERACTIVE_LOGGING
+    _INTERACTIVE_LOGGING = False
+
+
+def is_interactive_logging_enabled() -> bool:
+    """True unless :func:`disable_interactive_logging` was called."""
+    return _INTERACTIVE_LOGGING
+
+
+def enable_traceback_filtering() -> None:
+    """Recorded for Keras programs. lamina's tracebacks are short already (a layer's error is
+    raised where it happens, not from inside a traced graph), so nothing is filtered."""
+    global _TRACEBACK_FILTERING
+    _TRACEBACK_FILTERING = True
+
+
+def disable_traceback_filtering() -> None:
+    """Recorded for Keras programs: lamina never removes frames from tracebacks."""
+    global _TRACEBACK_FILTERING
+    _TRACEBACK_FILTERING = False
+
+
+def is_traceback_filtering_enabled() -> bool:
+    return _TRACEBACK_FILTERING
+
+
+def enable_flash_attention() -> None:
+    """Ask attention layers for a flash-attention kernel (torch's fused scaled-dot-product)."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = True
+
+
+def disable_flash_attention() -> None:
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = False
+
+
+def is_flash_attention_enabled() -> bool | None:
+    """True or False if set, else None (the kernel chooses), as in Keras."""
+    return _FLASH_ATTENTION
+
+
+# -- debugging caps on fit/evaluate/predict ----------------------------------------------------
+
+_UNSET = object()
+_MAX_EPOCHS = _UNSET
+_MAX_STEPS_PER_EPOCH = _UNSET
+
+
+def _env_cap(name: str) -> int | None:
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def set_max_epochs(max_epochs: int | None) -> None:
+    """Cap the epochs of every ``fit`` (``None``: no cap), like ``KERAS_MAX_EPOCHS``."""
+    global _MAX_EPOCHS
+    _MAX_EPOCHS = _check_cap("max_epochs", max_epochs)
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
+    """Cap the steps of every epoch of fit/evaluate/predict, like
+    ``KERAS_MAX_STEPS_PER_EPOCH``."""
+    global _MAX_STEPS_PER_EPOCH
+    _MAX_STEPS_PER_EPOCH = _check_cap("max_steps_per_epoch", max_steps_per_epoch)
+
+
+def _check_cap(name, value):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"set_{name}: expected an integer or None; got {value!r}")
+    return value
+
+
+def max_epochs() -> int | None:
+    """The cap set by :func:`set_max_epochs`, else ``KERAS_MAX_EPOCHS``, else None.
+
+    >>> import lamina
+    >>> lamina.config.set_max_epochs(2); lamina.config.max_epochs()
+    2
+    >>> lamina.config.set_max_epochs(None)
+    """
+    return _env_cap("KERAS_MAX_EPOCHS") if _MAX_EPOCHS is _UNSET else _MAX_EPOCHS
+
+
+def max_steps_per_epoch() -> int | None:
+    """The cap set by :func:`set_max_steps_per_epoch`, else ``KERAS_MAX_STEPS_PER_EPOCH``."""
+    if _MAX_STEPS_PER_EPOCH is _UNSET:
+        return _env_cap("KERAS_MAX_STEPS_PER_EPOCH")
+    return _MAX_STEPS_PER_EPOCH
 
 
 def standardize_data_format(data_format: str | None) -> str:

@@ -23,6 +23,7 @@ from lamina import ops as _ops
 from lamina import random as _random
 from lamina.backend import core as _core
 from lamina.ops.symbolic import SymbolicTensor as _Symbolic
+from lamina.utils import dtype_utils as _dtype_utils
 from lamina.utils import registry as _registry
 
 # -- configuration --------------------------------------------------------------------------
@@ -41,10 +42,26 @@ def image_dim_ordering():
     return "tf" if image_data_format() == "channels_last" else "th"
 
 
-def clear_session():
+def clear_session(free_memory=True):
     """Reset layer name counters (``dense``, ``dense_1``...) and free unused memory."""
     _registry.reset_uids()
-    _gc.collect()
+    if free_memory:
+        _gc.collect()
+
+
+def get_uid(prefix=""):
+    """1 on the first call for ``prefix``, then 2, 3...: the counter layer names are made from
+    (after ``get_uid("dense")``, the next ``Dense()`` is named ``dense_1``)."""
+    n = _registry._UIDS.get(prefix, 0) + 1
+    _registry._UIDS[prefix] = n
+    return n
+
+
+# Keras 3's dtype helpers
+standardize_dtype = _dtype_utils.standardize_dtype
+result_type = _dtype_utils.result_type
+is_float_dtype = _dtype_utils.is_float_dtype
+is_int_dtype = _dtype_utils.is_int_dtype
 
 
 def learning_phase():

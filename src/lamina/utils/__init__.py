@@ -1,5 +1,17 @@
 """Utilities (``lamina.utils``, served as ``keras.utils``)."""
 
+from lamina.config import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
+from lamina.utils.config_dict import Config
+from lamina.utils.data_utils import (
+    get_source_inputs,
+    pack_x_y_sample_weight,
+    unpack_x_y_sample_weight,
+)
+from lamina.utils.dtype_utils import standardize_dtype
 from lamina.utils.file_utils import get_file
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical import normalize, to_categorical
@@ -8,6 +20,7 @@ from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.registry import (
     CustomObjectScope,
     custom_object_scope,
+    get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_keras_serializable,
@@ -23,6 +36,10 @@ _FROM_PREPROCESSING = {
     "save_img": "lamina.preprocessing.image_utils",
     "image_dataset_from_directory": "lamina.preprocessing.image_dataset",
     "pad_sequences": "lamina.preprocessing.sequence",
+    # and these from the floors that define them (saving/, the symbolic tensors)
+    "serialize_keras_object": "lamina.saving.serialization",
+    "deserialize_keras_object": "lamina.saving.serialization",
+    "is_keras_tensor": "lamina.compat.backend",
 }
 
 
@@ -34,6 +51,18 @@ def __getattr__(name):
     raise AttributeError(f"module 'lamina.utils' has no attribute {name!r}")
 
 
+def clear_session(free_memory: bool = True) -> None:
+    """Forget the global state: layer names restart at ``dense`` (not ``dense_7``), and unused
+    memory is collected if ``free_memory``."""
+    import gc
+
+    from lamina.utils import registry
+
+    registry.reset_uids()
+    if free_memory:
+        gc.collect()
+
+
 def set_random_seed(seed: int) -> None:
     """Seed Python's, NumPy's and the engine's random generators (reproducible runs)."""
     from lamina.backend import random
@@ -42,6 +71,9 @@ def set_random_seed(seed: int) -> None:
 
 
 __all__ = [
+    "Config", "clear_session", "disable_interactive_logging", "enable_interactive_logging",
+    "get_custom_objects", "get_source_inputs", "is_interactive_logging_enabled",
+    "pack_x_y_sample_weight", "standardize_dtype", "unpack_x_y_sample_weight",
     "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
     "get_registered_object", "model_to_dot", "normalize", "plot_model", "register_keras_serializable",
     "set_random_seed",

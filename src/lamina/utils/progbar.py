@@ -12,6 +12,7 @@ printed, so logs stay one line per epoch instead of filling with control charact
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -19,6 +20,8 @@ import sys
 import time
 
 import numpy as np
+
+from lamina import config
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _BOLD, _GREEN, _WHITE, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
@@ -71,6 +74,12 @@ def _format_eta(eta: float) -> str:
 
 
 def _write(message: str) -> None:
+    if not config.is_interactive_logging_enabled():
+        # keras.config.disable_interactive_logging(): lines go to the logger, not stdout
+        text = message.replace("\b", "").replace("\r", "\n").strip()
+        if text:
+            logging.getLogger("lamina").info(text)
+        return
     stream = sys.stdout
     try:
         stream.write(message)

@@ -1,0 +1,92 @@
+"""keras.config's switches, each doing what it says."""
+
+import logging
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import config, layers
+from lamina.utils import registry
+
+
+def _compiled():
+    model = lamina.Sequential([lamina.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_set_max_epochs_caps_fit_and_none_lifts_it(monkeypatch):
+    monkeypatch.delenv("KERAS_MAX_EPOCHS", raising=False)
+    x, y = np.ones((8, 3)), np.ones((8, 1))
+    try:
+        config.set_max_epochs(2)
+        assert config.max_epochs() == 2
+        assert len(_compiled().fit(x, y, epochs=5, verbose=0).history["loss"]) == 2
+        config.set_max_epochs(None)
+        monkeypatch.setenv("KERAS_MAX_EPOCHS", "1")
+        assert config.max_epochs() is None  # set explicitly: the setting wins over the env var
+        assert len(_compiled().fit(x, y, epochs=3, verbose=0).history["loss"]) == 3
+    finally:
+        config._MAX_EPOCHS = config._UNSET
+    assert config.max_epochs() == 1  # unset: KERAS_MAX_EPOCHS is read
+    with pytest.raises(ValueError, match="max_epochs"):
+        config.set_max_epochs("3")
+
+
+def test_set_max_steps_per_epoch_caps_steps():
+    steps = []
+    cb = lamina.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: steps.append(b))
+    try:
+        config.set_max_steps_per_epoch(2)
+        _compiled().fit(np.ones((32, 3)), np.ones((32, 1)), batch_size=4, verbose=0,
+                        callbacks=[cb])
+    finally:
+        config._MAX_STEPS_PER_EPOCH = config._UNSET
+    assert steps == [0, 1]
+
+
+def test_enable_unsafe_deserialization_loads_lambdas_everywhere(tmp_path):
+    model = lamina.Sequential([lamina.Input((2,)), layers.Lambda(lambda t: t * 3)])
+    model.save(tmp_path / "lam.keras")
+    with pytest.raises(ValueError, match="safe_mode"):
+        lamina.saving.load_model(tmp_path / "lam.keras")
+    try:
+        config.enable_unsafe_deserialization()
+        loaded = lamina.saving.load_model(tmp_path / "lam.keras")  # safe_mode=True by default
+        np.testing.assert_allclose(loaded.predict(np.ones((1, 2)), verbose=0), [[3.0, 3.0]])
+    finally:
+        registry.UNSAFE_EVERYWHERE = False
+
+
+def test_interactive_logging_off_sends_progress_to_the_logger(capsys, caplog):
+    try:
+        config.disable_interactive_logging()
+        assert not config.is_interactive_logging_enabled()
+        with caplog.at_level(logging.INFO, logger="lamina"):
+            _compiled().fit(np.ones((4, 3)), np.ones((4, 1)), epochs=1, verbose=2)
+    finally:
+        config.enable_interactive_logging()
+    assert capsys.readouterr().out == ""
+    assert any("loss" in r.getMessage() for r in caplog.records)
+    _compiled().fit(np.ones((4, 3)), np.ones((4, 1)), epochs=1, verbose=2)
+    assert "loss" in capsys.readouterr().out
+
+
+def test_flags_and_backend():
+    assert config.is_flash_attention_enabled() is None
+    config.enable_flash_attention()
+    assert config.is_flash_attention_enabled() is True
+    config.disable_flash_attention()
+    assert config.is_flash_attention_enabled() is False
+    config._FLASH_ATTENTION = None
+    config.disable_traceback_filtering()
+    assert config.is_traceback_filtering_enabled() is False
+    config.enable_traceback_filtering()
+    assert config.is_traceback_filtering_enabled() is True
+    assert config.is_nnx_enabled() is False
+    config.set_backend("torch")
+    assert config.backend() == "torch"
+    with pytest.raises(ValueError, match="tensorflow"):
+        config.set_backend("tensorflow")
+
