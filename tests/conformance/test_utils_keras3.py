@@ -38,10 +38,11 @@ def test_config_behaves_like_keras(keras):
             _ = lib.Config(units=1).unit
         c.freeze()
         assert c.frozen
-        for mutate in (lambda: setattr(c, "e", 1), lambda: c.update(e=1), lambda: c.pop("a"),
-                       lambda: c.__setitem__("e", 1), lambda: c.__delitem__("a")):
+        for mutate in (lambda c: setattr(c, "e", 1), lambda c: c.update(e=1),
+                       lambda c: c.pop("a"), lambda c: c.__setitem__("e", 1),
+                       lambda c: c.__delitem__("a")):
             with pytest.raises(ValueError, match="frozen"):
-                mutate()
+                mutate(c)
         c.unfreeze()
         c.e = 5
         assert c.get("e") == 5 and c.get("zz", 0) == 0
