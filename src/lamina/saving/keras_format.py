@@ -20,7 +20,7 @@ import zipfile
 import h5py
 
 from lamina.models.serialization import deserialize_layer, serialize_model
-from lamina.saving import files
+from lamina.saving import assets, files
 from lamina.saving.config_compat import clean_layer_entry
 from lamina.saving.weights_h5 import read_weights, write_weights
 from lamina.utils import registry
@@ -74,6 +74,8 @@ def save_model(model, filepath, overwrite=True):
         zf.writestr(METADATA_FILENAME, json.dumps(metadata))
         zf.writestr(CONFIG_FILENAME, config_json)
         zf.writestr(WEIGHTS_FILENAME, weights.getvalue())
+        for name, data in assets.collect(model):  # e.g. a lookup layer's vocabulary.txt
+            zf.writestr(name, data)
 
 
 def _json_default(obj):
@@ -162,12 +164,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             )
         if weights is None:
             raise ValueError(f"{path!r} is not a valid .keras file: it has no {WEIGHTS_FILENAME}.")
+        asset_files = assets.read_members(zf, repr(path))
     model = model_from_config(config, custom_objects, safe_mode)
     compile_config = config.get("compile_config") if compile else None
     if compile_config:
         compile_from_config(model, compile_config, custom_objects)
     with files.open_h5(io.BytesIO(weights), f"{WEIGHTS_FILENAME} inside {path!r}") as f:
         read_weights(model, f, source=repr(path))
+    assets.restore(model, asset_files)
     return model
 
 
