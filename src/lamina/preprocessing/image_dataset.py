@@ -1,6 +1,7 @@
 """``image_dataset_from_directory``: batches of ``(images, labels)`` from a folder of class
-sub-folders, as NumPy arrays (lamina has no ``tf.data``; the result is a ``PyDataset`` that
-``fit`` takes directly and a ``for`` loop iterates).
+sub-folders, as NumPy arrays (lamina has no ``tf.data``; the result is a ``lamina.utils.Dataset``,
+also readable by index like a ``PyDataset``, that ``fit`` takes directly and a ``for`` loop
+iterates).
 
 >>> # ds = image_dataset_from_directory("photos", image_size=(64, 64), batch_size=8)
 >>> # ds.class_names -> ['cat', 'dog'];  for images, labels in ds: ...
@@ -14,6 +15,7 @@ import numpy as np
 
 from lamina import config
 from lamina.preprocessing.resize import resize_images
+from lamina.utils.dataset import Dataset
 from lamina.utils.py_dataset import PyDataset
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -77,15 +79,18 @@ def _split(paths, labels, validation_split, subset):
     return paths[sl], (labels[sl] if labels is not None else None)
 
 
-class ImageDataset(PyDataset):
+class ImageDataset(Dataset, PyDataset):
     """Batches of images (float32, ``(batch, height, width, channels)``) and labels read from
     files; reshuffled each epoch when ``shuffle=True``. Has ``class_names`` and ``file_paths``.
+
+    A ``utils.Dataset`` (``.map``, ``.prefetch``, ``.cache``, ``.unbatch``, ...) whose batches
+    can also be read by index, as a ``PyDataset``.
     """
 
     def __init__(self, file_paths, labels, class_names, label_mode, image_size, num_channels,
                  batch_size, shuffle, seed, interpolation, crop_to_aspect_ratio,
                  pad_to_aspect_ratio, data_format):
-        super().__init__()
+        PyDataset.__init__(self)
         self.file_paths = list(file_paths)
         self.labels = labels
         self.class_names = class_names
@@ -171,22 +176,8 @@ class ImageDataset(PyDataset):
             yield self[i]
         self.on_epoch_end()
 
-    # tf.data-style conveniences that tutorials chain on the result
-    def take(self, count):
-        """The first ``count`` batches (a list)."""
-        return [self[i] for i in range(min(int(count), len(self)))]
-
-    def cache(self, *args, **kwargs):
-        return self
-
-    def prefetch(self, *args, **kwargs):
-        return self
-
-    def shuffle(self, buffer_size=None, seed=None, **kwargs):
-        self._shuffle = True
-        if seed is not None:
-            self._rng = np.random.RandomState(seed)
-        return self
+    def cardinality(self):
+        return len(self)
 
     def __repr__(self):
         return (f"<ImageDataset: {len(self.file_paths)} files, {len(self)} batches, "

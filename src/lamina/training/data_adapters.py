@@ -215,7 +215,10 @@ class GeneratorAdapter:
         if self._steps is not None:
             return self._steps
         if self.is_sequence or hasattr(self.data, "__len__"):
-            return len(self.data)
+            try:
+                return len(self.data)
+            except TypeError:  # a utils.Dataset of unknown or infinite length
+                return None
         return None
 
     def _convert(self, batch):
@@ -248,7 +251,9 @@ class GeneratorAdapter:
             if hasattr(self.data, "on_epoch_end"):
                 self.data.on_epoch_end()
             return
-        if self._iterator is None:
+        if self._iterator is None or (self._steps is None and not hasattr(self.data, "__next__")):
+            # A re-iterable (utils.Dataset, DataLoader) is one full pass per epoch, as Keras
+            # reads a tf.data.Dataset; with steps_per_epoch the pass continues across epochs.
             self._iterator = iter(self.data)
         count = 0
         while self._steps is None or count < self._steps:

@@ -11,6 +11,7 @@ from lamina.utils.data_utils import (
     pack_x_y_sample_weight,
     unpack_x_y_sample_weight,
 )
+from lamina.utils.dataset import Dataset
 from lamina.utils.dtype_utils import standardize_dtype
 from lamina.utils.file_utils import get_file
 from lamina.utils.model_visualization import model_to_dot, plot_model
@@ -74,7 +75,7 @@ __all__ = [
     "Config", "clear_session", "disable_interactive_logging", "enable_interactive_logging",
     "get_custom_objects", "get_source_inputs", "is_interactive_logging_enabled",
     "pack_x_y_sample_weight", "standardize_dtype", "unpack_x_y_sample_weight",
-    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
+    "CustomObjectScope", "Dataset", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
     "get_registered_object", "model_to_dot", "normalize", "plot_model", "register_keras_serializable",
     "set_random_seed",
     "to_categorical", *_FROM_PREPROCESSING,
