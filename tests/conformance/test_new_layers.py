@@ -322,3 +322,112 @@ def test_spectral_normalization_trains_like_keras_and_files_interchange(keras, r
     close(np_of(lamina, back.predict(x, verbose=0)), np_of(keras, theirs.predict(x, verbose=0)))
     for a, b in zip(back.get_weights(), theirs.get_weights()):
         close(a, b)
+
+
+# -- GroupQueryAttention ---------------------------------------------------------------------
+
+GQA_CASES = [
+    ({"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}, 5, 6),
+    ({"head_dim": 3, "num_query_heads": 6, "num_key_value_heads": 1, "use_bias": False}, 4, 4),
+    ({"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 4, "use_gate": True}, 3, 5),
+    ({"head_dim": 2, "num_query_heads": 4, "num_key_value_heads": 2, "sliding_window": 2}, 6, 6),
+    ({"head_dim": 4, "num_query_heads": 2, "num_key_value_heads": 1, "dropout": 0.3}, 1, 3),
+]
+
+GQA_CALLS = [
+    {},
+    {"return_attention_scores": True},
+    {"use_causal_mask": True},
+    {"attention_mask": True},
+    {"attention_mask": True, "return_attention_scores": True},
+    {"attention_mask": True, "use_causal_mask": True},
+]
+
+
+def _gqa_twin(keras, rng, kwargs, t, s, key_dim=None):
+    k = keras.layers.GroupQueryAttention(**kwargs)
+    m = lamina.layers.GroupQueryAttention(**kwargs)
+    key_shape = None if key_dim is None else (2, s, key_dim)
+    k.build((2, t, 8), (2, s, 8), key_shape)
+    m.build((2, t, 8), (2, s, 8), key_shape)
+    assert [w.path for w in m.weights] == [w.path for w in k.weights]
+    assert [tuple(w.shape) for w in m.weights] == [tuple(w.shape) for w in k.weights]
+    weights = [rng.normal(size=w.shape).astype("float32") for w in k.get_weights()]
+    k.set_weights(weights)
+    m.set_weights(weights)
+    assert config_without_name(m) == config_without_name(k)
+    return k, m
+
+
+@pytest.mark.parametrize("kwargs,t,s", GQA_CASES)
+@pytest.mark.parametrize("call", GQA_CALLS)
+def test_group_query_attention_matches_keras(keras, rng, kwargs, t, s, call):
+    k, m = _gqa_twin(keras, rng, kwargs, t, s)
+    q = rng.normal(size=(2, t, 8)).astype("float32")
+    v = rng.normal(size=(2, s, 8)).astype("float32")
+    call = dict(call)
+    if call.get("attention_mask"):
+        mask = rng.random((2, t, s)) > 0.4
+        mask[0, 0, :] = False  # a fully masked row
+        call["attention_mask"] = mask
+    ours, theirs = m(q, v, training=False, **call), k(q, v, training=False, **call)
+    if call.get("return_attention_scores"):
+        close(np_of(lamina, ours[1]), np_of(keras, theirs[1]))
+        ours, theirs = ours[0], theirs[0]
+    close(np_of(lamina, ours), np_of(keras, theirs), rtol=1e-5, atol=1e-5)
+
+
+def test_group_query_attention_separate_key_and_padding_masks(keras, rng):
+    kwargs = {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 2}
+    for lib in (lamina, keras):
+        q_in = lib.layers.Input(shape=(5,), dtype="int32")
+        v_in = lib.layers.Input(shape=(6,), dtype="int32")
+        q = lib.layers.Embedding(10, 8, mask_zero=True, name="eq")(q_in)
+        v = lib.layers.Embedding(10, 8, mask_zero=True, name="ev")(v_in)
+        kk = lib.layers.Dense(7, name="kproj")(v)
+        out = lib.layers.GroupQueryAttention(name="gqa", **kwargs)(q, v, kk)
+        model = lib.Model([q_in, v_in], out)
+        if lib is lamina:
+            ours = model
+        else:
+            theirs = model
+    theirs.set_weights([rng.normal(size=w.shape).astype("float32") for w in theirs.get_weights()])
+    ours.set_weights(theirs.get_weights())
+    qi = rng.integers(1, 10, size=(3, 5)).astype("int32")
+    vi = rng.integers(1, 10, size=(3, 6)).astype("int32")
+    qi[0, 3:] = 0
+    vi[1, 2:] = 0
+    close(np_of(lamina, ours.predict([qi, vi], verbose=0)),
+          np_of(keras, theirs.predict([qi, vi], verbose=0)), rtol=1e-5, atol=1e-5)
+
+
+def _gqa_model(lib):
+    inp = lib.layers.Input(shape=(5, 8))
+    x = lib.layers.GroupQueryAttention(4, 4, 2, use_gate=True, name="gqa")(inp, inp,
+                                                                          use_causal_mask=True)
+    return lib.Model(inp, x)
+
+
+def test_group_query_attention_files_interchange(keras, rng, tmp_path):
+    x = rng.normal(size=(2, 5, 8)).astype("float32")
+    in_keras, in_lamina = roundtrip_both_ways(keras, _gqa_model, x, tmp_path)
+    assert type(in_lamina.get_layer("gqa")) is lamina.layers.GroupQueryAttention
+
+
+def test_group_query_attention_symbolic_scores_and_errors(keras):
+    inp = lamina.layers.Input(shape=(5, 8))
+    ctx = lamina.layers.Input(shape=(7, 8))
+    out, scores = lamina.layers.GroupQueryAttention(4, 6, 3)(inp, ctx,
+                                                             return_attention_scores=True)
+    assert tuple(out.shape) == (None, 5, 8)
+    assert tuple(scores.shape) == (None, 6, 5, 7)
+    with pytest.raises(ValueError, match="divisible"):
+        lamina.layers.GroupQueryAttention(4, 6, 4)
+    with pytest.raises(ValueError, match="flash attention"):
+        lamina.layers.GroupQueryAttention(4, 4, 2, dropout=0.1, flash_attention=True)
+    layer = lamina.layers.GroupQueryAttention(4, 4, 2, flash_attention=True)
+    x = np.ones((1, 3, 8), "float32")
+    with pytest.raises(ValueError, match="attention scores"):
+        layer(x, x, return_attention_scores=True)
+    assert not hasattr(keras.layers, "GroupedQueryAttention")
+    assert not hasattr(lamina.layers, "GroupedQueryAttention")

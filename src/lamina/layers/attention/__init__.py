@@ -5,3 +5,7 @@ from lamina.layers.attention.attention import Attention
 from lamina.layers.attention.multi_head_attention import MultiHeadAttention
 
 __all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]
+
+from lamina.layers.attention.grouped_query_attention import GroupQueryAttention  # noqa: E402
+
+__all__ += ["GroupQueryAttention"]
