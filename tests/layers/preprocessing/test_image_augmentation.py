@@ -25,6 +25,14 @@ RANDOM_LAYERS = [
     lambda **k: layers.RandomTranslation(0.2, 0.3, **k),
     lambda **k: layers.RandomContrast(0.5, **k),
     lambda **k: layers.RandomBrightness(0.3, **k),
+    lambda **k: layers.RandomGrayscale(0.5, **k),
+    lambda **k: layers.RandomHue(0.5, **k),
+    lambda **k: layers.RandomSaturation((0.2, 0.8), **k),
+    lambda **k: layers.RandomSharpness(0.9, **k),
+    lambda **k: layers.RandomInvert(0.5, **k),
+    lambda **k: layers.RandomPosterization(5, **k),
+    lambda **k: layers.RandomColorDegeneration(0.7, **k),
+    lambda **k: layers.Solarization(0.2, 0.6, **k),
     lambda **k: layers.RandomCrop(5, 6, **k),
 ]
 
@@ -39,7 +47,7 @@ def test_seed_repeats_and_draws_differ(make):
     assert any(not np.array_equal(_np(a(x)), first) for _ in range(3))
 
 
-@pytest.mark.parametrize("make", RANDOM_LAYERS[:-1])
+@pytest.mark.parametrize("make", RANDOM_LAYERS[:-1] + [lambda **k: layers.Equalization()])
 def test_identity_at_inference_and_in_predict(make):
     x = _images()
     layer = make(seed=1)
@@ -111,6 +119,23 @@ def test_contrast_and_brightness_ranges():
     # one delta per image: the difference is constant where nothing was clipped
     diff = (out - unit)[0][(out[0] > 0) & (out[0] < 1)]
     np.testing.assert_allclose(diff, diff[0], atol=1e-6)
+
+
+def test_colour_layers_stay_in_value_range():
+    x = _images((16, 6, 6, 3), scale=1.0)
+    for layer in [layers.RandomHue(0.9, value_range=(0, 1), seed=1),
+                  layers.RandomSharpness(1.0, value_range=(0, 1), seed=1),
+                  layers.RandomColorDegeneration(1.0, value_range=(0, 1), seed=1),
+                  layers.RandomPosterization(8, value_range=(0, 1), seed=1),
+                  layers.Solarization(0.5, 0.5, value_range=(0, 1), seed=1),
+                  layers.AutoContrast(value_range=(0, 1)), layers.Equalization((0, 1))]:
+        out = _np(layer(x))
+        assert out.shape == x.shape and out.min() >= -1e-6 and out.max() <= 1 + 1e-6, layer.name
+    grey = _np(layers.RandomGrayscale(1.0)(x))
+    np.testing.assert_allclose(grey[..., 0], grey[..., 2])
+    bits = _np(layers.RandomPosterization((2, 5), seed=0).get_random_transformation(
+        _images((300, 2, 2, 3)))["shift_factor"])
+    assert set(bits.tolist()) == {4, 5, 6}  # 8 - bits, bits in [2, 5)
 
 
 def test_random_crop_offsets_and_inference():
