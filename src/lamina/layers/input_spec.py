@@ -44,7 +44,15 @@ def check_input_spec(layer, spec, inputs):
                 "is incompatible with the layer: ")
         rank = len(shape)
         if s.ndim is not None and rank != s.ndim:
+            hint = ""
+            if rank == s.ndim - 1:
+                hint = (" If the data lacks its channel (or feature) axis, add one: "
+                        "x[..., np.newaxis], and Input(shape=(..., 1)).")
+            elif rank == s.ndim + 1 and shape[-1] == 1:
+                hint = " If the last axis is an extra 1, drop it: x.squeeze(-1)."
             raise ValueError(
+                f"{head}expected ndim={s.ndim}, found ndim={rank}. Full shape received: "
+                f"{shape}.{hint}" if hint else
                 f"{head}expected ndim={s.ndim}, found ndim={rank}. Full shape received: {shape}"
             )
         if s.min_ndim is not None and rank < s.min_ndim:

@@ -283,6 +283,10 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
     """The adapter for what was passed as ``x`` (and ``y``)."""
     if x is None:
         raise ValueError("No data given: pass `x` (and `y`) to fit/evaluate/predict.")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
+            batch_size, (int, np.integer)) or batch_size < 1):
+        raise ValueError(f"`batch_size` must be a positive integer; received: "
+                         f"batch_size={batch_size!r}")
     if is_array_data(x):
         return ArrayAdapter(x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle,
                             steps=steps, class_weight=class_weight)

@@ -232,6 +232,8 @@ class Trainer:
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss for a batch: compiled losses, weight penalties and added losses."""
         total = None
+        if y is None and self._compile_loss is not None:
+            self._missing_targets()
         if y_pred is not None and not self._compile_metrics.built:
             self._build_compiled(y, y_pred)
         if self._compile_loss is not None:
@@ -256,7 +258,16 @@ class Trainer:
             )
         return total
 
+    def _missing_targets(self):
+        raise ValueError(
+            f"Model '{self.name}' was compiled with a loss, which compares predictions with "
+            "targets, but no targets were given: pass `y` to fit/evaluate (or data that yields "
+            "(x, y) batches); for an autoencoder, pass the inputs as `y` too."
+        )
+
     def _build_compiled(self, y, y_pred):
+        if y is None and self._compile_loss is not None:
+            self._missing_targets()
         if self._compile_loss is not None and not self._compile_loss.built:
             self._compile_loss.build(self, y, y_pred)
         if not self._compile_metrics.built:
@@ -448,6 +459,9 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
+            # torch modules inside layers (Dropout, BatchNorm2d) train as Keras' torch trainer
+            # has them: train() for the epoch's steps, eval() for validation and after fit
+            backend_train.set_training_mode(self, True)
             step_logs = None
             for step, batch in enumerate(adapter.epoch()):
                 if skip:
@@ -468,6 +482,7 @@ class Trainer:
                     cbs.on_train_batch_end(step, dict(step_logs) if step_logs else _LazyLogs(self))
                 if self.stop_training:
                     break
+            backend_train.set_training_mode(self, False)
             logs = _pythonify(step_logs) if step_logs else self._python_logs()
             if not nan_reported and not self.stop_training and _not_finite(logs.get("loss")):
                 nan_reported = True
@@ -530,6 +545,7 @@ class Trainer:
             steps=adapter.steps,
         )
         self._prepare()
+        backend_train.set_training_mode(self, False)
         self.stop_evaluating = False
         cbs.on_test_begin()
         logs = self._evaluate_adapter(adapter, callbacks=cbs)
@@ -549,6 +565,7 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=adapter.steps,
         )
+        backend_train.set_training_mode(self, False)
         self.stop_predicting = False
         cbs.on_predict_begin()
         outputs = []
@@ -580,6 +597,7 @@ class Trainer:
         batch = self._single_batch(x, y, sample_weight, class_weight)
         self._prepare()
         self.reset_metrics()
+        self._set_mode(True)
         self.train_step(batch)
         return self._batch_result(return_dict)
 
@@ -589,13 +607,20 @@ class Trainer:
         batch = self._single_batch(x, y, sample_weight)
         self._prepare()
         self.reset_metrics()
+        self._set_mode(False)
         self.test_step(batch)
         return self._batch_result(return_dict)
 
     def predict_on_batch(self, x):
         """Model outputs for one batch, as NumPy arrays."""
         batch = self._single_batch(x)
+        self._set_mode(False)
         return _concat_outputs([self.predict_step(batch)])
+
+    def _set_mode(self, training):
+        # the *_on_batch calls run in loops: switch torch's mode only when it changes
+        if getattr(self, "training", None) is not training:
+            backend_train.set_training_mode(self, training)
 
     def _batch_result(self, return_dict):
         logs = self._python_logs()
