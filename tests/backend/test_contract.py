@@ -14,12 +14,14 @@ def test_backend_module_has_every_contract_name(module_name):
 
 
 def test_ops_are_the_engine_functions_themselves():
-    """DESIGN rule 2: lamina.ops.matmul IS the backend's function (no wrapper)."""
+    """DESIGN rule 2: lamina.ops.kernels.matmul IS the backend's function (no wrapper); the
+    public lamina.ops.matmul is that function behind its array-like conversion."""
     from lamina import ops
     from lamina.backend import ops as bops
+    from lamina.ops import kernels
 
-    assert ops.matmul is bops.matmul
-    assert ops.exp is bops.exp
+    assert kernels.matmul is bops.matmul and ops.matmul.__kernel__ is bops.matmul
+    assert kernels.exp is bops.exp and ops.exp.__kernel__ is bops.exp
 
 
 def test_no_module_outside_backend_imports_an_engine():

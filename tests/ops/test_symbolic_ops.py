@@ -113,8 +113,11 @@ def test_symbolic_tensor_refuses_bool_and_numpy():
         np.asarray(x)
 
 
-def test_eager_ops_are_not_wrapped():
-    """DESIGN rule 2: the ops are the backend's functions; nothing checks for symbols."""
+def test_eager_ops_are_the_kernels_behind_one_type_test():
+    """DESIGN rule 2: a public op is the backend's kernel behind one identity test per array
+    argument (array-likes convert); nothing checks for symbols on the tensor path."""
     from lamina.backend import ops as bops
 
-    assert ops.add is bops.add and ops.concatenate is bops.concatenate
+    assert ops.add.__kernel__ is bops.add and ops.concatenate.__kernel__ is bops.concatenate
+    source = ops.mean.__lamina_source__
+    assert "if type(x) is not _T" in source and "symbolic" not in source.lower()

@@ -5,10 +5,14 @@ from lamina.backend import core as _core
 from lamina.backend import ops as _ops
 from lamina.ops._bind import bind as _bind
 
-_names = _bind(globals(), _cf)
+# control flow takes functions and structures (converted by the functions themselves); the
+# ops on arrays among these convert their array arguments
+_ARRAY_OPS = ["scatter", "scatter_update", "slice", "slice_update", "stop_gradient", "unstack"]
+_names = _bind(globals(), _cf, [n for n in _cf.__all__ if n not in _ARRAY_OPS], convert=False)
+_names += _bind(globals(), _cf, _ARRAY_OPS)
 convert_to_numpy = _core.convert_to_numpy
 is_tensor = _core.is_tensor
-shape = _ops.shape
+shape = _ops.shape  # works on anything with a shape (arrays, symbolic tensors): no conversion
 _standardize = _core.standardize_dtype
 
 

@@ -116,7 +116,7 @@ def convert_to_tensor(x, dtype=None):
         if x.device.type != DEVICE.type and x.device.type != "meta":
             x = x.to(DEVICE)
         return x
-    if type(x) in (float, int, bool):
+    if type(x) in (float, int, bool, complex):
         # Python scalars: straight to a tensor (no NumPy detour, which torch.compile cannot
         # trace); floats are floatx, ints int32 (int64 past its range), as Keras does.
         if dt is None:
@@ -124,12 +124,17 @@ def convert_to_tensor(x, dtype=None):
                 dt = to_engine_dtype(config.floatx())
             elif type(x) is int:
                 dt = torch.int32 if -(2**31) <= x < 2**31 else torch.int64
+            elif type(x) is complex:
+                dt = torch.complex64
             else:
                 dt = torch.bool
         return torch.tensor(x, dtype=dt, device=DEVICE)
     if dt is not None and type(x) in (list, tuple) and all(type(v) in (float, int) for v in x):
         # a flat list of Python numbers with a dtype: no NumPy detour (torch.compile traces it)
         return torch.tensor(x, dtype=dt, device=DEVICE)
+    if type(x) in (list, tuple) and any(isinstance(v, torch.Tensor) for v in x):
+        # a list of tensors (and numbers) stacks, as in Keras
+        return torch.stack([convert_to_tensor(v, dtype) for v in x])
     if not isinstance(x, np.ndarray):
         if dt is None and isinstance(x, (bool, int, float, list, tuple)):
             arr = np.asarray(x)
@@ -142,12 +147,98 @@ def convert_to_tensor(x, dtype=None):
             x = np.asarray(x)
     if x.dtype.kind in "UOS":
         raise ValueError(f"Cannot convert an array of dtype {x.dtype} to a tensor")
+    if dt is None and x.dtype in _WIDENED:
+        # unsigned widths that torch's kernels mostly lack: the signed type that holds them
+        # (Keras: uint16 -> int32, uint32 -> int64)
+        dt = _WIDENED[x.dtype]
     if not x.flags.c_contiguous:
         x = np.ascontiguousarray(x)  # (only for arrays with dimensions: it makes 0-d ones 1-d)
     t = torch.from_numpy(x)
     if dt is not None or DEVICE.type != "cpu":
         t = t.to(device=DEVICE, dtype=dt or t.dtype)
     return t
+
+
+_WIDENED = {np.dtype(np.uint16): torch.int32, np.dtype(np.uint32): torch.int64}
+
+# The exact class of the engine's tensors: public ops test ``type(x) is TENSOR_TYPE`` first,
+# so a real tensor skips conversion at the cost of one identity check (lamina/ops/_bind.py).
+TENSOR_TYPE = torch.Tensor
+
+
+def _is_tensor_like(x) -> bool:
+    """Tensors, their subclasses (Variables, fake tensors) and symbolic tensors: pass as they are."""
+    return isinstance(x, torch.Tensor) or hasattr(type(x), "__torch_function__")
+
+
+def _refuse(x, op, arg, error):
+    what = type(x).__name__
+    if isinstance(x, np.ndarray):
+        what = f"a NumPy array of dtype {x.dtype}"
+    raise TypeError(
+        f"ops.{op}: argument `{arg}` must be a tensor or an array-like (NumPy array, list, "
+        f"Python number); got {what}: {error}"
+    ) from error
+
+
+def as_tensor_arg(x, op="op", arg="x"):
+    """One array argument of a public op as a tensor (the path of anything but a plain tensor).
+
+    Tensors, Variables and symbolic tensors pass untouched, ``None`` stays ``None``, and
+    array-likes convert with Keras' dtypes (``convert_to_tensor``).
+    """
+    if x is None or _is_tensor_like(x):
+        return x
+    try:
+        return convert_to_tensor(x)
+    except (TypeError, ValueError, RuntimeError) as e:
+        _refuse(x, op, arg, e)
+
+
+_NUMBERS = (int, float, bool, complex)
+
+
+def as_tensor_pair(x1, x2, keep_number=False, op="op"):
+    """The two operands of a binary op, made tensors as Keras does.
+
+    With a symbolic tensor among them both pass untouched (the call is recorded as written).
+    ``keep_number``: the kernel takes a Python number as its second operand, so one next to a
+    non-bool tensor stays a number (torch's weak-scalar promotion agrees with Keras there and
+    it saves making a tensor).
+    """
+    n1, n2 = type(x1) in _NUMBERS, type(x2) in _NUMBERS
+    real1, real2 = isinstance(x1, torch.Tensor), isinstance(x2, torch.Tensor)
+    # (numbers first: a failed hasattr costs more than the rest of this function)
+    if (not n1 and not real1 and hasattr(type(x1), "__torch_function__")) or (
+            not n2 and not real2 and hasattr(type(x2), "__torch_function__")):
+        return x1, x2
+    if not n1 and not real1:
+        x1, real1 = as_tensor_arg(x1, op, "x1"), x1 is not None
+    if not n2 and not real2:
+        x2 = as_tensor_arg(x2, op, "x2")
+    if n2 and not (keep_number and real1 and x1.dtype is not torch.bool):
+        x2 = convert_to_tensor(x2)
+    if n1:
+        x1 = convert_to_tensor(x1)
+    return x1, x2
+
+
+def as_tensor_list(xs, op="op", arg="xs"):
+    """A sequence argument (``concatenate``'s ``xs``): each item as a tensor, as a list.
+
+    A tensor given whole passes (the kernel unbinds it if it takes one); a NumPy array given
+    whole is a sequence of its rows, as in Keras.
+    """
+    if _is_tensor_like(xs):
+        return xs
+    if isinstance(xs, dict):
+        _refuse(xs, op, arg, TypeError("expected a list or tuple of arrays"))
+    try:
+        items = list(xs)
+    except TypeError as e:
+        _refuse(xs, op, arg, e)
+    out = [v if _is_tensor_like(v) else as_tensor_arg(v, op, arg) for v in items]
+    return tuple(out) if isinstance(xs, tuple) else out
 
 
 def from_numpy_shared(x: np.ndarray):
