@@ -86,3 +86,26 @@ def encoded_shape(input_shape, output_mode: str, depth) -> tuple:
             return input_shape[:-1] + (depth,)
         return input_shape + (depth,)
     return input_shape[:-1] + (depth,)
+
+
+def encode_tensor(x, output_mode: str, depth: int, dtype="float32", count_weights=None):
+    """Encode an integer tensor with engine ops (works inside a model), with the rules Keras
+    applies on its non-TensorFlow backends: ``one_hot`` drops a last axis of 1; ``multi_hot``
+    and ``count`` reduce axis 1 (axis 0 for a rank-1 input); negative ids count nowhere."""
+    from lamina import ops
+
+    if output_mode == "int":
+        return ops.cast(x, dtype)
+    if len(x.shape) == 0:
+        x = ops.expand_dims(x, -1)
+    if output_mode == "one_hot":
+        if len(x.shape) > 1 and x.shape[-1] == 1:
+            x = ops.squeeze(x, -1)
+        return ops.one_hot(ops.cast(x, "int32"), depth, dtype=dtype)
+    axis = 1 if len(x.shape) > 1 else 0
+    hot = ops.one_hot(ops.cast(x, "int32"), depth, dtype=dtype)
+    if output_mode == "multi_hot":
+        return ops.max(hot, axis=axis)
+    if count_weights is not None:
+        hot = hot * ops.expand_dims(ops.cast(count_weights, dtype), -1)
+    return ops.sum(hot, axis=axis)

@@ -1,8 +1,13 @@
 """The feature preprocessing layers: numbers, categories and strings (one class per file)."""
 
+from lamina.layers.preprocessing.category_encoding import CategoryEncoding
+from lamina.layers.preprocessing.discretization import Discretization
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup
 from lamina.layers.preprocessing.normalization import Normalization
 from lamina.layers.preprocessing.string_lookup import StringLookup
 from lamina.layers.preprocessing.text_vectorization import TextVectorization
 
-__all__: list[str] = ["IntegerLookup", "Normalization", "StringLookup", "TextVectorization"]
+__all__: list[str] = [
+    "CategoryEncoding", "Discretization", "IntegerLookup", "Normalization", "StringLookup",
+    "TextVectorization",
+]

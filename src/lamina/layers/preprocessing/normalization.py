@@ -107,7 +107,7 @@ class Normalization(Layer):
         for i in range(1, value.ndim + 1):
             shape[self._keep_axis[-i]] = value.shape[-i]
         value = np.broadcast_to(value.reshape(shape), self._broadcast_shape)
-        return backend.convert_to_tensor(np.ascontiguousarray(value))
+        return backend.convert_to_tensor(np.array(value, copy=True))
 
     def adapt(self, data) -> None:
         """Compute the mean and variance of ``data`` (an array, a tensor, or batches of them)
@@ -199,7 +199,7 @@ class Normalization(Layer):
     def get_config(self):
         cfg = super().get_config()
         cfg.update({
-            "axis": list(self.axis),
+            "axis": self.axis,
             "invert": self.invert,
             "mean": np.array(self.input_mean).tolist(),
             "variance": np.array(self.input_variance).tolist(),
