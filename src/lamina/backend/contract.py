@@ -174,6 +174,7 @@ TRAIN = {
     "adagrad_update": "fused Keras Adagrad update",
     "clip_by_global_norm_list": "scale gradients so their joint norm is at most clipnorm",
     "compile_function": "wrap a step function in the engine's compiler",
+    "set_training_mode": "set_training_mode(model, training): torch's train()/eval() on a model",
     "full": "full(shape, value, dtype, like=None) -> a new tensor on like's device",
     "version_of": "version_of(t) -> a counter that changes whenever t is written in place",
     "scalar_value": "scalar_value(t) -> the Python number in a one-element tensor",

@@ -394,3 +394,9 @@ def compile_function(fn, **kwargs):
         # the CPU, and with torch's a compiled fit draws the eager fit's dropout masks.
         kwargs.setdefault("options", {"fallback_random": True})
     return torch.compile(fn, **kwargs)
+
+
+def set_training_mode(module, training: bool) -> None:
+    """torch's ``Module.train()`` / ``.eval()`` on a model, so torch modules inside lamina
+    layers (``torch.nn.Dropout``, ``BatchNorm2d``) follow fit/evaluate/predict as in Keras."""
+    module.train(bool(training))
