@@ -42,7 +42,8 @@ def test_get_passes_instances_and_none_through():
 
 
 def test_get_unknown_lists_valid_names():
-    with pytest.raises(ValueError, match="adadelta, adagrad, adam, adamax, adamw, ftrl, lamb, lion, nadam, rmsprop, sgd"):
+    with pytest.raises(ValueError, match="adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lamb, lion, muon, nadam, "
+                       "rmsprop, schedulefreeadamw, sgd"):
         optimizers.get("adamax_typo")
     with pytest.raises(ValueError, match="Could not interpret"):
         optimizers.get(42)

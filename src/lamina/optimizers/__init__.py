@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lamina.optimizers import schedules
 from lamina.optimizers.adadelta import Adadelta
+from lamina.optimizers.adafactor import Adafactor
 from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
 from lamina.optimizers.adamax import Adamax
@@ -19,15 +20,18 @@ from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from lamina.optimizers.sgd import SGD
 from lamina.utils import registry
 
 __all__ = [
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
@@ -36,9 +40,11 @@ __all__ = [
     "Lamb",
     "Lion",
     "LossScaleOptimizer",
+    "Muon",
     "Nadam",
     "Optimizer",
     "RMSprop",
+    "ScheduleFreeAdamW",
     "deserialize",
     "get",
     "schedules",
@@ -59,6 +65,9 @@ _BUILTINS = [
     Lion,
     Lamb,
     LossScaleOptimizer,
+    Adafactor,
+    Muon,
+    ScheduleFreeAdamW,
 ]
 # Class names and their lowercase spellings, as Keras looks them up (case-insensitive).
 _ALL = {cls.__name__: cls for cls in _BUILTINS} | {cls.__name__.lower(): cls for cls in _BUILTINS}
