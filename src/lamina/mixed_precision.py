@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from lamina import config
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer  # noqa: F401 (public name)
 
 
 class DTypePolicy:
