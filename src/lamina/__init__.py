@@ -23,6 +23,9 @@ try:
         config,
         constraints,
         datasets,
+        distribution,
+        dtype_policies,
+        export,
         initializers,
         layers,
         losses,
@@ -32,20 +35,43 @@ try:
         ops,
         optimizers,
         preprocessing,
+        quantizers,
         random,
         regularizers,
         saving,
+        tree,
         utils,
+        visualization,
+        wrappers,
     )
     from lamina import compat as _compat  # noqa: F401  (installs Keras 2 spellings)
+    from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
+    from lamina.initializers import Initializer
     from lamina.layers import Input, InputLayer, Layer
+    from lamina.layers.input_spec import InputSpec
+    from lamina.losses import Loss
+    from lamina.metrics import Metric
     from lamina.models import Model, Sequential
     from lamina.ops.symbolic import SymbolicTensor as KerasTensor
+    from lamina.optimizers import Optimizer
+    from lamina.regularizers import Regularizer
+    from lamina.scopes import device, name_scope
+    from lamina.variables import Variable
 finally:
     if _gc_was_enabled:
         _gc.enable()
 
+
+
+def version() -> str:
+    """lamina's version (``keras.version()`` under ``lamina run``)."""
+    return __version__
+
+
 __all__ = [
+    "DTypePolicy", "FloatDTypePolicy", "Initializer", "InputSpec", "Loss", "Metric", "Optimizer",
+    "Regularizer", "Variable", "device", "distribution", "dtype_policies", "export",
+    "name_scope", "quantizers", "tree", "version", "visualization", "wrappers",
     "Input", "InputLayer", "KerasTensor", "Layer", "Model", "Sequential", "__version__",
     "activations", "callbacks", "config", "constraints", "datasets", "initializers", "layers",
     "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "preprocessing",
