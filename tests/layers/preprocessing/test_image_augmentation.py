@@ -33,6 +33,15 @@ RANDOM_LAYERS = [
     lambda **k: layers.RandomPosterization(5, **k),
     lambda **k: layers.RandomColorDegeneration(0.7, **k),
     lambda **k: layers.Solarization(0.2, 0.6, **k),
+    lambda **k: layers.RandomShear(0.3, 0.2, **k),
+    lambda **k: layers.RandomPerspective(scale=0.4, **k),
+    lambda **k: layers.RandomElasticTransform(scale=0.5, **k),
+    lambda **k: layers.RandomErasing((1, 1), **k),
+    lambda **k: layers.RandomGaussianBlur((1, 1), kernel_size=5, sigma=(0.5, 1.0), **k),
+    lambda **k: layers.RandomColorJitter(brightness_factor=0.2, contrast_factor=(0.3, 0.5),
+                                         saturation_factor=(0.3, 0.7), hue_factor=0.2, **k),
+    lambda **k: layers.MixUp(**k),
+    lambda **k: layers.CutMix(**k),
     lambda **k: layers.RandomCrop(5, 6, **k),
 ]
 
@@ -54,7 +63,7 @@ def test_identity_at_inference_and_in_predict(make):
     np.testing.assert_array_equal(_np(layer(x, training=False)), x)
     model = lamina.Sequential([lamina.Input((8, 10, 3)), layer])
     np.testing.assert_allclose(model.predict(x, verbose=0), x)
-    assert not np.allclose(_np(model(x, training=True)), x)
+    assert any(not np.allclose(_np(model(x, training=True)), x) for _ in range(5))
 
 
 @pytest.mark.parametrize("make", RANDOM_LAYERS)
@@ -136,6 +145,38 @@ def test_colour_layers_stay_in_value_range():
     bits = _np(layers.RandomPosterization((2, 5), seed=0).get_random_transformation(
         _images((300, 2, 2, 3)))["shift_factor"])
     assert set(bits.tolist()) == {4, 5, 6}  # 8 - bits, bits in [2, 5)
+
+
+def test_mixup_and_cutmix_mix_labels_by_their_weights():
+    x = np.stack([np.full((6, 6, 1), float(i)) for i in range(8)]).astype("float32")
+    labels = np.eye(8, dtype="float32")
+    mix = layers.MixUp(alpha=0.5, seed=0)
+    t = mix.get_random_transformation(x)
+    w, order = _np(t["mix_weight"]), _np(t["permutation_order"])
+    assert sorted(order.tolist()) == list(range(8)) and 0 <= w.min() and w.max() <= 1
+    out = mix({"images": x, "labels": labels})
+    # an image of constant value i becomes w * i + (1 - w) * order[i] with the same draw as
+    # its label, so the label's weight on class i says what the image holds
+    got = _np(out["images"])[:, 0, 0, 0]
+    lab = _np(out["labels"])
+    np.testing.assert_allclose(got, lab @ np.arange(8, dtype="float32"), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(lab.sum(axis=1), 1.0, rtol=1e-6)
+    cut = layers.CutMix(seed=2)({"images": x, "labels": labels})
+    imgs, lab = _np(cut["images"]), _np(cut["labels"])
+    np.testing.assert_allclose(lab.sum(axis=1), 1.0, rtol=1e-5)
+    for i in range(8):
+        kept = float((imgs[i] == i).mean())
+        # the label keeps about the share of pixels kept (Keras uses the box's real area)
+        assert abs(lab[i, i] - kept) < 0.35 or lab[i, i] > 0.99
+
+
+def test_elastic_field_is_smooth_and_zero_scale_is_identity():
+    x = _images((2, 16, 16, 3))
+    np.testing.assert_array_equal(_np(layers.RandomElasticTransform(scale=0.0)(x)), x)
+    ramp = np.tile(np.arange(16, dtype="float32")[None, :, None, None], (1, 1, 16, 1)) * 10
+    out = _np(layers.RandomElasticTransform((1, 1), scale=0.5, seed=4)(ramp))
+    assert not np.allclose(out, ramp)
+    assert np.abs(np.diff(out[0, :, :, 0], axis=0)).max() < 60  # no tearing
 
 
 def test_random_crop_offsets_and_inference():

@@ -461,3 +461,126 @@ def resize_separable(images, size, interpolation, antialias=False, crop_to_aspec
         info = torch.iinfo(dtype)
         out = torch.clamp(torch.round(out), info.min, info.max)
     return _back(out, squeeze, data_format, dtype)
+
+
+# -- projective warps (Keras' perspective_transform), also outside ``__all__`` for now
+
+
+def compute_homography_matrix(start_points, end_points):
+    """``(N, 8)`` homographies mapping each of the four ``end_points`` (output pixels) onto
+    its ``start_points`` (input pixels); points are ``(N, 4, 2)`` as ``(x, y)``."""
+    start, end = _t(start_points), _t(end_points)
+    dtype = start.dtype if start.is_floating_point() else torch.float32
+    # solved in float64: the 8x8 system is badly conditioned for large images
+    s, e = start.to(torch.float64), end.to(torch.float64)
+    xs, ys, xe, ye = s[..., 0], s[..., 1], e[..., 0], e[..., 1]
+    one, zero = torch.ones_like(xe), torch.zeros_like(xe)
+    rows_x = torch.stack([xe, ye, one, zero, zero, zero, -xs * xe, -xs * ye], dim=-1)
+    rows_y = torch.stack([zero, zero, zero, xe, ye, one, -ys * xe, -ys * ye], dim=-1)
+    a = torch.stack([rows_x, rows_y], dim=-2).reshape(*xs.shape[:-1], 8, 8)
+    b = torch.stack([xs, ys], dim=-1).reshape(*xs.shape[:-1], 8)
+    return torch.linalg.solve(a, b).to(dtype)
+
+
+def perspective_transform(images, start_points, end_points, interpolation="bilinear",
+                          fill_value=0, data_format=None):
+    """Warp so the four ``start_points`` land on the ``end_points`` (outside: ``fill_value``)."""
+    start, end = _t(start_points), _t(end_points)
+    if start.shape[-2:] != (4, 2) or start.shape != end.shape:
+        raise ValueError("perspective_transform: start_points and end_points must both be "
+                         f"(4, 2) or (N, 4, 2); got {tuple(start.shape)} and {tuple(end.shape)}")
+    if start.ndim == 2:
+        start, end = start.unsqueeze(0), end.unsqueeze(0)
+    images = _t(images)
+    transform = compute_homography_matrix(start.to(torch.float32), end.to(torch.float32))
+    batch = images.shape[0] if images.ndim == 4 else 1
+    if transform.shape[0] == 1 and batch > 1:
+        transform = transform.expand(batch, 8)
+    return affine_transform(images, transform, interpolation=interpolation, fill_mode="constant",
+                            fill_value=fill_value, data_format=data_format)
+
+
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
+                      fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
+    """Displace every pixel by a smooth random field: Gaussian noise blurred by ``sigma``
+    (a ``6 * sigma`` kernel) and scaled by ``alpha * sigma`` (as Keras). ``seed`` is an int or
+    a ``torch.Generator``."""
+    if interpolation not in _ORDER:
+        raise ValueError(f"elastic_transform: interpolation must be one of {sorted(_ORDER)}")
+    if fill_mode not in _FIXERS:
+        raise ValueError(f"elastic_transform: fill_mode must be one of {sorted(_FIXERS)}")
+    images = _t(images)
+    squeeze = images.ndim == 3
+    x = images.unsqueeze(0) if squeeze else images
+    if _fmt(data_format) == "channels_first":
+        x = x.permute(0, 2, 3, 1)
+    b, h, w, c = x.shape
+    dt = x.dtype if x.is_floating_point() else torch.float32
+    alpha, sigma = float(alpha), float(sigma)
+    gen = seed if isinstance(seed, torch.Generator) else None
+    if gen is None:
+        gen = torch.Generator(device=x.device)
+        gen.manual_seed(int(seed) if seed is not None else int(torch.randint(0, 2**62, (1,))))
+    size = int(6 * sigma) | 1
+    fields = torch.randn((2 * b, h, w, 1), generator=gen, dtype=dt, device=x.device) * sigma
+    fields = gaussian_blur(fields, (size, size), (sigma, sigma), data_format="channels_last")
+    dx, dy = fields[:b, ..., 0], fields[b:, ..., 0]
+    yy, xx = torch.meshgrid(torch.arange(h, dtype=dt, device=x.device),
+                            torch.arange(w, dtype=dt, device=x.device), indexing="ij")
+    chans = torch.arange(c, dtype=dt, device=x.device).expand(h, w, c)
+    outs = []
+    for i in range(b):
+        src_y = (yy + alpha * dy[i])[..., None].expand(h, w, c)
+        src_x = (xx + alpha * dx[i])[..., None].expand(h, w, c)
+        outs.append(map_coordinates(x[i], [src_y, src_x, chans], _ORDER[interpolation],
+                                    fill_mode, fill_value))
+    out = torch.stack(outs)
+    if _fmt(data_format) == "channels_first":
+        out = out.permute(0, 3, 1, 2)
+    return out.squeeze(0) if squeeze else out
+
+
+def sample_beta(shape, concentration1, concentration0, generator=None, dtype=torch.float32):
+    """Beta draws repeatable from ``generator`` (torch's Beta sampler only reads the global
+    generator, so it runs on a global state forked and seeded from ``generator``)."""
+    seed = int(torch.randint(0, 2**62, (1,), generator=generator).item()) \
+        if generator is not None else None
+    devices = [generator.device] if generator is not None and generator.device.type != "cpu" \
+        else []
+    with torch.random.fork_rng(devices=devices):
+        if seed is not None:
+            torch.manual_seed(seed)
+        a = torch.full(tuple(shape), float(concentration1), dtype=torch.float32)
+        b = torch.full(tuple(shape), float(concentration0), dtype=torch.float32)
+        out = torch.distributions.Beta(a, b).sample()
+    device = generator.device if generator is not None else "cpu"
+    return out.to(device=device, dtype=_dtype(dtype))
+
+
+def _dtype(dtype):
+    from lamina.backend.torch.core import to_engine_dtype
+    return dtype if isinstance(dtype, torch.dtype) else to_engine_dtype(dtype)
+
+
+def gaussian_blur_zero_padded(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """Keras' Gaussian blur: zero "same" padding (``gaussian_blur`` above pads by reflection),
+    ``kernel_size = (height, width)`` and ``sigma = (x, y)``: columns blur with ``sigma[0]``,
+    rows with ``sigma[1]``. Kernel sizes are odd."""
+    images = _t(images)
+    dtype = images.dtype
+    x, squeeze = _nchw(images, data_format)
+    if not x.is_floating_point():
+        x = x.float()
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    sx, sy = (sigma, sigma) if isinstance(sigma, (int, float)) else (float(s) for s in sigma)
+
+    def kernel1d(n, s):
+        r = torch.arange(n, dtype=x.dtype, device=x.device) - (n - 1) / 2
+        k = torch.exp(-0.5 * (r / s) ** 2)
+        return k / k.sum()
+
+    k2 = torch.outer(kernel1d(int(kh), sy), kernel1d(int(kw), sx))
+    c = x.shape[1]
+    out = F.conv2d(x, k2.expand(c, 1, *k2.shape), padding=(int(kh) // 2, int(kw) // 2),
+                   groups=c)
+    return _back(out, squeeze, data_format, dtype)
