@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import types
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core, nn
 from lamina.ops.symbolic import SymbolicTensor
 from lamina.utils import registry

@@ -13,7 +13,7 @@ blank class); ``y_pred`` is ``(batch, time, classes)`` logits. Every sequence us
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.wrapper import _BuiltinLoss
 

@@ -7,7 +7,8 @@ tensor([0.])
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.wrapper import _BuiltinLoss
 

@@ -10,7 +10,7 @@ tensor([0.7500])
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.wrapper import _BuiltinLoss
 

@@ -10,7 +10,8 @@ tensor(0.5000)
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.utils import registry
 

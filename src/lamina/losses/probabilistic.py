@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import set_mask
 from lamina.losses.wrapper import _BuiltinLoss

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.losses.wrapper import _BuiltinLoss

@@ -12,7 +12,7 @@ pulled together, the others pushed apart.
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import set_mask
 from lamina.losses.wrapper import _BuiltinLoss

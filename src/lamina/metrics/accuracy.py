@@ -11,7 +11,8 @@ The functions return 1.0 / 0.0 per sample; the classes average them over everyth
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.metrics.reduction import _BuiltinMeanMetric

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import divide_no_nan
 from lamina.metrics import confusion_utils as cu

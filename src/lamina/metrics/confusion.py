@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.losses.loss import divide_no_nan
 from lamina.metrics import confusion_utils as cu
 from lamina.metrics.metric import Metric

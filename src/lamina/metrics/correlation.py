@@ -9,7 +9,8 @@ and averaged over samples.
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.metrics.reduction import _BuiltinMeanMetric

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import warnings
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.metrics.confusion_utils import confusion_matrix
 from lamina.metrics.metric import Metric

@@ -13,7 +13,7 @@ reading ``result()`` as a Python number does.
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import compute_dtype
 from lamina.utils import registry

@@ -9,7 +9,8 @@ the base of the built-in metric classes that are such means.
 
 from __future__ import annotations
 
-from lamina import losses, ops
+from lamina import losses
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import apply_mask, divide_no_nan, get_mask, squeeze_or_expand_to_same_rank
 from lamina.losses.wrapper import deserialize_function, serialize_function

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.losses.loss import squeeze_or_expand_to_same_rank
 from lamina.losses.regression import (

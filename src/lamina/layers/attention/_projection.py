@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from lamina import activations, ops
+from lamina import activations
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import nn
 from lamina.layers.layer import Layer
 

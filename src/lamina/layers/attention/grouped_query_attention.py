@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import constraints, initializers, regularizers
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.activations.softmax import Softmax
 from lamina.layers.attention._projection import HeadProjection
 from lamina.layers.layer import Layer

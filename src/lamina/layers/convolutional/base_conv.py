@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import activations, config, constraints, initializers, ops, regularizers
+from lamina import activations, config, constraints, initializers, regularizers
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core as backend
 from lamina.backend import conv as kernels
 from lamina.layers.convolutional import arguments as args

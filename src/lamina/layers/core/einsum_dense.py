@@ -6,7 +6,8 @@ import re
 
 import numpy as np
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, constraints, initializers, regularizers
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 

@@ -7,7 +7,7 @@ mask. Maximum/Minimum/Multiply also skip masked entries when combining values.
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.layer import Layer
 
 

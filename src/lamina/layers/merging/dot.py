@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import nn
 from lamina.layers.merging.base_merge import Merge
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import initializers, ops
+from lamina import initializers
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core as backend
 from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.input_spec import InputSpec

@@ -7,7 +7,8 @@ may overlap when ``m`` does not divide ``n``.
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent._common import deserialize_layer, serialize_layer
 

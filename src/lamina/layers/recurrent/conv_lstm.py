@@ -12,7 +12,8 @@ gates are one convolution with ``4 * filters`` outputs unless per-gate dropout m
 
 from __future__ import annotations
 
-from lamina import activations, config, constraints, initializers, ops, regularizers
+from lamina import activations, config, constraints, initializers, regularizers
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import conv as kernels
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.convolutional import arguments as args

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import activations, ops
+from lamina import activations
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.layer import Layer
 
 
