@@ -153,7 +153,7 @@ def test_mixup_and_cutmix_mix_labels_by_their_weights():
     mix = layers.MixUp(alpha=0.5, seed=0)
     t = mix.get_random_transformation(x)
     w, order = _np(t["mix_weight"]), _np(t["permutation_order"])
-    assert sorted(order.tolist()) == list(range(8)) and 0 <= w.min() and w.max() <= 1
+    assert sorted(order.tolist()) == list(range(8)) and w.min() >= 0 and w.max() <= 1
     out = mix({"images": x, "labels": labels})
     # an image of constant value i becomes w * i + (1 - w) * order[i] with the same draw as
     # its label, so the label's weight on class i says what the image holds
