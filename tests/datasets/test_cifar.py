@@ -2,7 +2,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import cifar_batch, write_tar
+from dataset_files import cifar_batch, write_tar
 
 from lamina import config
 from lamina.datasets import cifar10, cifar100

@@ -2,7 +2,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import write_idx_gz
+from dataset_files import write_idx_gz
 
 from lamina.datasets import boston_housing, california_housing, fashion_mnist
 from lamina.utils.file_utils import DownloadError, hash_file

@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import word_lists
+from dataset_files import word_lists
 
 from lamina.datasets import imdb, reuters
 from lamina.utils.file_utils import hash_file

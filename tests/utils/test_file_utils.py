@@ -48,6 +48,7 @@ def test_md5_hash_argument(tmp_path):
 
 def test_default_cache_dir_is_lamina_home(tmp_path, monkeypatch):
     monkeypatch.setenv("LAMINA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KERAS_HOME", raising=False)  # when set, it is the default (as Keras)
     cached = put(str(tmp_path / "home" / "datasets" / "thing.bin"))
     assert get_file("thing.bin", DEAD_URL) == cached
 

@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from lamina import config
+from lamina.preprocessing import directory_index
 from lamina.preprocessing.resize import resize_images
 from lamina.utils.dataset import Dataset
 from lamina.utils.py_dataset import PyDataset
@@ -21,62 +22,6 @@ from lamina.utils.py_dataset import PyDataset
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
                   "mitchellcubic")
-
-
-def _index_directory(directory, labels, class_names, follow_links):
-    """(file paths, labels or None, class names) in Keras' order: classes sorted, files
-    sorted within each class folder."""
-    if labels == "inferred":
-        subdirs = [d for d in sorted(os.listdir(directory))
-                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
-        if class_names is not None:
-            if not set(class_names).issubset(subdirs):
-                raise ValueError(
-                    "The `class_names` passed did not match the names of the subdirectories "
-                    f"of the target directory. Expected: {subdirs} (or a subset of it), but "
-                    f"received: class_names={class_names}"
-                )
-            subdirs = list(class_names)
-    else:
-        if class_names is not None:
-            raise ValueError("`class_names` can only be given with labels='inferred'; got "
-                             f"labels={labels!r}")
-        subdirs = [""]
-    paths, found_labels = [], []
-    for index, subdir in enumerate(subdirs):
-        folder = os.path.join(directory, subdir)
-        for root, _, files in sorted(os.walk(folder, followlinks=follow_links),
-                                     key=lambda t: t[0]):
-            for fname in sorted(files):
-                if fname.lower().endswith(ALLOWLIST_FORMATS):
-                    paths.append(os.path.join(root, fname))
-                    found_labels.append(index)
-    if labels == "inferred":
-        return paths, np.asarray(found_labels, dtype="int32"), subdirs
-    if labels is None:
-        return paths, None, None
-    if len(labels) != len(paths):
-        raise ValueError(
-            f"Expected the lengths of `labels` to match the number of files in the target "
-            f"directory. len(labels) is {len(labels)} while we found {len(paths)} files in "
-            f"directory {directory}."
-        )
-    return paths, np.asarray(labels), [str(v) for v in sorted(set(labels))]
-
-
-def _split(paths, labels, validation_split, subset):
-    if not validation_split:
-        return paths, labels
-    num_val = int(validation_split * len(paths))
-    if subset == "training":
-        print(f"Using {len(paths) - num_val} files for training.")
-        sl = slice(None, len(paths) - num_val)
-    elif subset == "validation":
-        print(f"Using {num_val} files for validation.")
-        sl = slice(len(paths) - num_val, None)
-    else:
-        raise ValueError(f'`subset` must be either "training" or "validation"; got {subset!r}')
-    return paths[sl], (labels[sl] if labels is not None else None)
 
 
 class ImageDataset(Dataset, PyDataset):
@@ -98,6 +43,8 @@ class ImageDataset(Dataset, PyDataset):
         self.image_size = tuple(int(s) for s in image_size)
         self.num_channels = num_channels
         self.batch_size = batch_size
+        if batch_size is not None:
+            self._batch_size = batch_size  # batched: split_dataset re-batches its parts
         self._shuffle = shuffle
         self._rng = np.random.RandomState(seed)
         self.interpolation = interpolation
@@ -204,16 +151,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     kwargs.pop("format", None)
     if kwargs:
         raise TypeError(f"image_dataset_from_directory: unexpected arguments {sorted(kwargs)}")
-    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple, np.ndarray)):
-        raise ValueError(
-            "`labels` should be 'inferred', None, or a list/tuple of integer labels (one per "
-            f"image file, in sorted file order); got labels={labels!r}"
-        )
-    if label_mode not in ("int", "categorical", "binary", None):
-        raise ValueError(
-            f'`label_mode` must be one of "int", "categorical", "binary", or None; got '
-            f"{label_mode!r}"
-        )
+    directory_index.check_arguments(labels, label_mode, validation_split, subset, shuffle, seed)
     if labels is None or label_mode is None:
         labels, label_mode = None, None
     channels = {"rgb": 3, "rgba": 4, "grayscale": 1}
@@ -229,39 +167,17 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"`interpolation` should be one of {INTERPOLATIONS}; got "
                          f"{interpolation!r}")
-    if validation_split is not None and not 0 < validation_split < 1:
-        raise ValueError(f"`validation_split` must be between 0 and 1; got {validation_split}")
-    if (validation_split or subset) and not (validation_split and subset):
-        raise ValueError("`validation_split` and `subset` must be given together.")
-    if subset not in (None, "training", "validation", "both"):
-        raise ValueError(f'`subset` must be "training", "validation" or "both"; got {subset!r}')
-    if validation_split and shuffle and seed is None:
-        raise ValueError(
-            "If using `validation_split` and shuffling the data, you must provide a `seed` "
-            "argument, so the training and validation subsets do not overlap."
-        )
-    directory = os.fspath(directory)
     if seed is None:
         seed = np.random.randint(1_000_000)
-    paths, found, class_names = _index_directory(directory, labels, class_names, follow_links)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f'When passing `label_mode="binary"`, there must be exactly 2 class_names; got '
-            f"class_names={class_names}"
-        )
-    if verbose:
-        if found is None:
-            print(f"Found {len(paths)} files.")
-        else:
-            print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")
-    if shuffle:  # one global shuffle, as Keras does, before splitting
-        order = np.random.RandomState(seed).permutation(len(paths))
-        paths = [paths[i] for i in order]
-        found = found[order] if found is not None else None
+    paths, found, class_names = directory_index.list_files(
+        directory, labels, label_mode, class_names, ALLOWLIST_FORMATS, shuffle, seed,
+        follow_links, verbose)
+    directory = os.fspath(directory)
     data_format = config.standardize_data_format(data_format)
 
     def make(subset_name, shuffle_part):
-        part_paths, part_labels = _split(paths, found, validation_split, subset_name)
+        part_paths, part_labels = directory_index.split(paths, found, validation_split,
+                                                       subset_name)
         if not part_paths:
             raise ValueError(
                 f"No images found in directory {directory}. Allowed formats: "

@@ -12,6 +12,7 @@ from lamina.utils.data_utils import (
     unpack_x_y_sample_weight,
 )
 from lamina.utils.dataset import Dataset
+from lamina.utils.dataset_split import split_dataset
 from lamina.utils.dtype_utils import standardize_dtype
 from lamina.utils.file_utils import get_file
 from lamina.utils.model_visualization import model_to_dot, plot_model
@@ -36,11 +37,15 @@ _FROM_PREPROCESSING = {
     "array_to_img": "lamina.preprocessing.image_utils",
     "save_img": "lamina.preprocessing.image_utils",
     "image_dataset_from_directory": "lamina.preprocessing.image_dataset",
+    "text_dataset_from_directory": "lamina.preprocessing.text_dataset",
+    "audio_dataset_from_directory": "lamina.preprocessing.audio_dataset",
+    "timeseries_dataset_from_array": "lamina.preprocessing.timeseries",
     "pad_sequences": "lamina.preprocessing.sequence",
     # and these from the floors that define them (saving/, the symbolic tensors)
     "serialize_keras_object": "lamina.saving.serialization",
     "deserialize_keras_object": "lamina.saving.serialization",
     "is_keras_tensor": "lamina.compat.backend",
+    "FeatureSpace": "lamina.layers.preprocessing.feature_space",
 }
 
 
@@ -77,6 +82,6 @@ __all__ = [
     "pack_x_y_sample_weight", "standardize_dtype", "unpack_x_y_sample_weight",
     "CustomObjectScope", "Dataset", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
     "get_registered_object", "model_to_dot", "normalize", "plot_model", "register_keras_serializable",
-    "set_random_seed",
+    "set_random_seed", "split_dataset",
     "to_categorical", *_FROM_PREPROCESSING,
 ]

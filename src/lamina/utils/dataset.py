@@ -331,7 +331,9 @@ class Dataset:
         n = self.cardinality()
         if n >= 0:
             n = n // size if drop_remainder else -(-n // size)
-        return Dataset(batches, n)
+        batched = Dataset(batches, n)
+        batched._batch_size = size  # what split_dataset (as Keras) reads to re-batch
+        return batched
 
     def unbatch(self, name=None) -> Dataset:
         """The rows of each batch, one element each (the inverse of ``batch``)."""
