@@ -22,3 +22,7 @@ __all__ += ["ReversibleEmbedding"]
 from lamina.layers.core.wrapper import Wrapper  # noqa: E402
 
 __all__ += ["Wrapper"]
+
+from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper  # noqa: E402
+
+__all__ += ["TorchModuleWrapper"]
