@@ -54,8 +54,6 @@ def flatten(structure) -> list:
     >>> flatten([1, (2, {"z": 3, "y": 4})])
     [1, 2, 4, 3]
     """
-    if _is_leaf(structure):
-        return [structure]
     return optree.tree_leaves(structure, none_is_leaf=True, namespace=_NS)
 
 

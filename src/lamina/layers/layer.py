@@ -25,7 +25,7 @@ import inspect
 
 import numpy as np
 
-from lamina import activations, config, constraints, initializers, regularizers
+from lamina import activations, config, constraints, initializers, regularizers, tree
 from lamina.backend import core as backend
 from lamina.layers.input_spec import InputSpec, check_input_spec
 from lamina.layers.node import Node
@@ -109,34 +109,14 @@ _KERAS1_ARGS = {
 }
 
 
-def _flatten(x):
-    if isinstance(x, (list, tuple)):
-        out = []
-        for v in x:
-            out.extend(_flatten(v))
-        return out
-    if isinstance(x, dict):
-        out = []
-        for k in sorted(x):
-            out.extend(_flatten(x[k]))
-        return out
-    return [x]
+# Nested structures follow lamina.tree (Keras' rules); models/ and training/ import the name.
+_flatten = tree.flatten
 
 
 def _pack_like(structure, flat, pos=0):
     """Rebuild ``structure`` with leaves taken in order from ``flat``; returns (value, next_pos)."""
-    if isinstance(structure, (list, tuple)):
-        out = []
-        for v in structure:
-            item, pos = _pack_like(v, flat, pos)
-            out.append(item)
-        return (tuple(out) if isinstance(structure, tuple) else out), pos
-    if isinstance(structure, dict):
-        out = {}
-        for k in sorted(structure):
-            out[k], pos = _pack_like(structure[k], flat, pos)
-        return out, pos
-    return flat[pos], pos + 1
+    n = len(tree.flatten(structure))
+    return tree.pack_sequence_as(structure, flat[pos:pos + n]), pos + n
 
 
 def _shape_structure(x):
@@ -329,7 +309,7 @@ class Layer(backend.LayerBase):
                 seen.add(id(m))
                 out.append(m)
         for v in self.__dict__.get("_tracked_containers", ()):
-            for m in _flatten(v):
+            for m in tree.flatten(v):
                 if isinstance(m, Layer) and id(m) not in seen:
                     seen.add(id(m))
                     out.append(m)
@@ -341,12 +321,12 @@ class Layer(backend.LayerBase):
         if (
             isinstance(value, (list, tuple, dict))
             and not name.startswith("_")
-            and any(isinstance(v, Layer) for v in _flatten(value))
+            and any(isinstance(v, Layer) for v in tree.flatten(value))
         ):
             backend.LayerBase.__setattr__(self, name, value)
             tracked = self.__dict__.setdefault("_tracked_containers", [])
             tracked.append(value)
-            for i, layer in enumerate(v for v in _flatten(value) if isinstance(v, Layer)):
+            for i, layer in enumerate(v for v in tree.flatten(value) if isinstance(v, Layer)):
                 self._modules.setdefault(f"{name}_{i}", layer)
             return
         backend.LayerBase.__setattr__(self, name, value)
@@ -574,7 +554,7 @@ class Layer(backend.LayerBase):
         finally:
             CALL_CONTEXT.training = outer
         if self.activity_regularizer is not None:
-            for out in _flatten(outputs):
+            for out in tree.flatten(outputs):
                 self.add_loss(self.activity_regularizer(out) / out.shape[0])
         if mask is None and not self._call_takes_mask:
             mask = getattr(inputs, "_keras_mask", None) if backend.is_tensor(inputs) else None
@@ -631,10 +611,10 @@ class Layer(backend.LayerBase):
         elif self.input_spec is not None:
             check_input_spec(self, self.input_spec, inputs)
         outputs = self._output_spec(args, kwargs)
-        in_masks = [getattr(t, "_mask", None) for t in _flatten(inputs) if isinstance(t, SymbolicTensor)]
+        in_masks = [getattr(t, "_mask", None) for t in tree.flatten(inputs) if isinstance(t, SymbolicTensor)]
         node = Node(self, args, kwargs, outputs)
         if any(m is not None for m in in_masks) or self._call_takes_mask:
-            for t in _flatten(outputs):
+            for t in tree.flatten(outputs):
                 if isinstance(t, SymbolicTensor):
                     t._mask = True if (self.supports_masking or self._produces_mask()) else None
         return node.outputs
@@ -651,7 +631,7 @@ class Layer(backend.LayerBase):
             shape = None
         if shape is not None:
             return _symbolic_from_shapes(shape, self._compute_dtype, inputs)
-        sym = [t for t in _flatten((args, kwargs)) if isinstance(t, SymbolicTensor)]
+        sym = [t for t in tree.flatten((args, kwargs)) if isinstance(t, SymbolicTensor)]
         specs = [(t.shape, t.dtype) for t in sym]
         structure = {}
 
@@ -667,7 +647,7 @@ class Layer(backend.LayerBase):
                 call_kwargs.pop("mask", None)
             out = self.call(*real_args, **call_kwargs)
             structure["out"] = out
-            return _flatten(out)
+            return tree.flatten(out)
 
         try:
             results = backend.compute_output_shapes(run, specs)

@@ -16,20 +16,16 @@ import warnings
 
 import numpy as np
 
-from lamina import config
+from lamina import config, tree
 from lamina.backend import core as backend
 from lamina.backend import random as backend_random
 from lamina.utils.py_dataset import iterate_batches
 
 
-def _flatten(x):
-    if x is None:
-        return []
-    if isinstance(x, (list, tuple)):
-        return [t for v in x for t in _flatten(v)]
-    if isinstance(x, dict):
-        return [t for k in sorted(x) for t in _flatten(x[k])]
-    return [x]
+def _arrays(x):
+    """The arrays in ``x`` in ``keras.tree.flatten`` order; None (no y, no sample weights)
+    holds no array and is left out."""
+    return [v for v in tree.flatten(x) if v is not None]
 
 
 def _map(fn, x):
@@ -51,7 +47,7 @@ def _is_array_like(x):
 
 
 def is_array_data(x) -> bool:
-    leaves = _flatten(x)
+    leaves = _arrays(x)
     return bool(leaves) and all(_is_array_like(v) or isinstance(v, (list, float, int)) for v in leaves)
 
 
@@ -71,14 +67,14 @@ class ArrayAdapter:
         self.x = _map(_to_array, x)
         self.y = _map(_to_array, y)
         self.sample_weight = _map(_to_array, sample_weight)
-        lengths = {int(v.shape[0]) for v in _flatten((self.x, self.y, self.sample_weight))}
+        lengths = {int(v.shape[0]) for v in _arrays((self.x, self.y, self.sample_weight))}
         if len(lengths) != 1:
             sizes = {
-                "x": [int(v.shape[0]) for v in _flatten(self.x)],
-                "y": [int(v.shape[0]) for v in _flatten(self.y)],
+                "x": [int(v.shape[0]) for v in _arrays(self.x)],
+                "y": [int(v.shape[0]) for v in _arrays(self.y)],
             }
             if self.sample_weight is not None:
-                sizes["sample_weight"] = [int(v.shape[0]) for v in _flatten(self.sample_weight)]
+                sizes["sample_weight"] = [int(v.shape[0]) for v in _arrays(self.sample_weight)]
             raise ValueError(
                 "Data cardinality is ambiguous: make sure all arrays contain the same number of "
                 "samples. " + ", ".join(f"'{k}' sizes: {', '.join(map(str, v))}" for k, v in sizes.items() if v)
@@ -177,7 +173,7 @@ _RAN_OUT = (
 
 
 def _class_weights_to_sample_weights(y, class_weight, sample_weight):
-    leaves = _flatten(y)
+    leaves = _arrays(y)
     if len(leaves) != 1:
         raise ValueError("class_weight is only supported for models with a single output")
     labels = np.asarray(leaves[0])
@@ -314,7 +310,7 @@ def split_validation(x, y, sample_weight, validation_split):
         )
     if not 0 < validation_split < 1:
         raise ValueError(f"validation_split must be in (0, 1), got {validation_split}")
-    n = int(_flatten(x)[0].shape[0])
+    n = int(_arrays(x)[0].shape[0])
     split_at = int(math.floor(n * (1.0 - validation_split)))
     if split_at == 0 or split_at == n:
         raise ValueError(

@@ -10,6 +10,7 @@ import builtins
 
 import torch
 
+from lamina import tree
 from lamina.backend.torch import core as _core
 from lamina.backend.torch.core import DEVICE, to_engine_dtype
 
@@ -18,29 +19,6 @@ stop_gradient = torch.Tensor.detach
 
 def _t(x):
     return x if hasattr(x, "__torch_function__") else convert_to_tensor(x)
-
-
-def _flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [t for v in x for t in _flatten(v)]
-    if isinstance(x, dict):
-        return [t for k in sorted(x) for t in _flatten(x[k])]
-    return [x]
-
-
-def _pack(structure, flat, pos=0):
-    if isinstance(structure, (list, tuple)):
-        out = []
-        for v in structure:
-            item, pos = _pack(v, flat, pos)
-            out.append(item)
-        return (tuple(out) if isinstance(structure, tuple) else out), pos
-    if isinstance(structure, dict):
-        out = {}
-        for k in sorted(structure):
-            out[k], pos = _pack(structure[k], flat, pos)
-        return out, pos
-    return flat[pos], pos + 1
 
 
 def _is_meta(x):
@@ -86,36 +64,36 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         raise TypeError(f"scan: f must be callable; got {f!r}")
     if xs is None and length is None:
         raise ValueError("scan: give xs to scan over or a length")
-    xs_flat = [] if xs is None else [_t(v) for v in _flatten(xs)]
+    xs_flat = [] if xs is None else [_t(v) for v in tree.flatten(xs)]
     n = int(length) if length is not None else xs_flat[0].shape[0]
     carry = init
     ys = []
     steps = range(n - 1, -1, -1) if reverse else range(n)
     for i in steps:
-        x = _pack(xs, [v[i] for v in xs_flat])[0] if xs is not None else None
+        x = tree.pack_sequence_as(xs, [v[i] for v in xs_flat]) if xs is not None else None
         carry, y = f(carry, x)
         ys.append(y)
     if reverse:
         ys.reverse()
     if not ys or ys[0] is None:
         return carry, None
-    flat_ys = [_flatten(y) for y in ys]
+    flat_ys = [tree.flatten(y) for y in ys]
     stacked = [torch.stack([_t(fy[j]) for fy in flat_ys]) for j in range(len(flat_ys[0]))]
-    return carry, _pack(ys[0], stacked)[0]
+    return carry, tree.pack_sequence_as(ys[0], stacked)
 
 
 def map(f, xs):
     """``f`` over the leading axis of ``xs``, results stacked."""
-    flat = [_t(v) for v in _flatten(xs)]
-    outs = [f(_pack(xs, [v[i] for v in flat])[0]) for i in range(flat[0].shape[0])]
-    flat_outs = [_flatten(o) for o in outs]
+    flat = [_t(v) for v in tree.flatten(xs)]
+    outs = [f(tree.pack_sequence_as(xs, [v[i] for v in flat])) for i in range(flat[0].shape[0])]
+    flat_outs = [tree.flatten(o) for o in outs]
     stacked = [torch.stack([fo[j] for fo in flat_outs]) for j in range(len(flat_outs[0]))]
-    return _pack(outs[0], stacked)[0]
+    return tree.pack_sequence_as(outs[0], stacked)
 
 
 def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of an associative ``f`` along ``axis`` (sequential on torch)."""
-    flat = [_t(v) for v in _flatten(elems)]
+    flat = [_t(v) for v in tree.flatten(elems)]
     if reverse:
         flat = [torch.flip(v, (axis,)) for v in flat]
     n = flat[0].shape[axis]
@@ -123,14 +101,14 @@ def associative_scan(f, elems, reverse=False, axis=0):
     acc = slices[0]
     outs = [acc]
     for i in range(1, n):
-        a = _pack(elems, acc)[0]
-        b = _pack(elems, slices[i])[0]
-        acc = _flatten(f(a, b))
+        a = tree.pack_sequence_as(elems, acc)
+        b = tree.pack_sequence_as(elems, slices[i])
+        acc = tree.flatten(f(a, b))
         outs.append(acc)
     stacked = [torch.stack([o[j] for o in outs], dim=axis) for j in range(len(flat))]
     if reverse:
         stacked = [torch.flip(v, (axis,)) for v in stacked]
-    return _pack(elems, stacked)[0]
+    return tree.pack_sequence_as(elems, stacked)
 
 
 def vectorized_map(function, elements):

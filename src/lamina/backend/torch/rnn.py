@@ -16,28 +16,9 @@ from __future__ import annotations
 
 import torch
 
+from lamina import tree
+
 # -- helpers --------------------------------------------------------------------------------
-
-
-def _flatten(x):
-    if isinstance(x, (list, tuple)):
-        out = []
-        for v in x:
-            out.extend(_flatten(v))
-        return out
-    return [x]
-
-
-def _pack_like(structure, flat):
-    it = iter(flat)
-
-    def rebuild(s):
-        if isinstance(s, (list, tuple)):
-            out = [rebuild(v) for v in s]
-            return tuple(out) if isinstance(s, tuple) else out
-        return next(it)
-
-    return rebuild(structure)
 
 
 def _expand(mask_t, like):
@@ -83,8 +64,8 @@ def rnn(step, inputs, initial_states, go_backwards=False, mask=None,
             else:
                 fill = prev
             output = torch.where(m, new_output, fill)
-            flat_old, flat_new = _flatten(states), _flatten(new_states)
-            states = _pack_like(new_states, [
+            flat_old, flat_new = tree.flatten(states), tree.flatten(new_states)
+            states = tree.pack_sequence_as(new_states, [
                 torch.where(_expand(m_t, n), n, o) for n, o in zip(flat_new, flat_old)
             ])
             prev = output

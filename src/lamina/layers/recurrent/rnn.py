@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina import tree
 from lamina.backend import core as backend
 from lamina.backend import rnn as backend_rnn
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent._common import DropoutRNNCell, deserialize_layer, serialize_layer
 from lamina.layers.recurrent.stacked_rnn_cells import StackedRNNCells
-
-
-def _flatten(x):
-    if isinstance(x, (list, tuple)):
-        out = []
-        for v in x:
-            out.extend(_flatten(v))
-        return out
-    return [x]
 
 
 def _map(fn, x):
@@ -141,15 +133,15 @@ class RNN(Layer):
         if self.states is None:
             return
         if states is not None:
-            given = _flatten(states)
-            flat = _flatten(self.states)
+            given = tree.flatten(states)
+            flat = tree.flatten(self.states)
             if len(given) != len(flat):
                 raise ValueError(
                     f"Layer '{self.name}' has {len(flat)} state(s), but {len(given)} were given."
                 )
             new = [ops.cast(backend.convert_to_tensor(g), backend.dtype_of(f))
                    for g, f in zip(given, flat)]
-            self.states = backend_rnn._pack_like(self.states, new)
+            self.states = tree.pack_sequence_as(self.states, new)
             return
         self.states = _map(ops.zeros_like, self.states)
 
@@ -163,7 +155,7 @@ class RNN(Layer):
             if self.states is None:
                 self.states = self.get_initial_state(batch)
                 return self.states
-            expected = _flatten(self.states)[0].shape[0]
+            expected = tree.flatten(self.states)[0].shape[0]
             if expected != batch:
                 raise ValueError(
                     f"If an RNN is stateful, the batch size of the input sequences must be the "
