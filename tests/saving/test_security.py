@@ -18,9 +18,10 @@ from lamina import layers, ops
 
 
 def _op_model():
+    """A model with an engine-named op layer between layers (torch.sort has no Keras twin)."""
     x = lamina.Input((4,))
     h = layers.Dense(3)(x)
-    return lamina.Model(x, ops.cumsum(h, axis=1))
+    return lamina.Model(x, ops.sort(h, axis=-1))
 
 
 def _rewrite(src, dst, edit):
@@ -119,21 +120,85 @@ def test_op_constants_must_be_data(saved_op_model, tmp_path, bad):
 
     hostile = tmp_path / "hostile.keras"
     _rewrite(saved_op_model, hostile, edit)
-    with pytest.raises((ValueError, TypeError), match="cumsum"):
+    with pytest.raises((ValueError, TypeError), match="sort"):
         lamina.saving.load_model(hostile)
 
 
-def test_strings_load_where_the_function_takes_one(tmp_path):
-    x = lamina.Input((4,))
+def _frobenius_model():
+    x = lamina.Input((3, 4))
     h = layers.Dense(4)(x)
-    y = ops.einsum("bi,bi->b", h, h)  # the equation is a string argument of torch.einsum
-    model = lamina.Model(x, y)
-    path = tmp_path / "einsum.keras"
+    return lamina.Model(x, ops.norm(h, ord="fro", axis=(1, 2)))  # torch.linalg.norm(ord="fro")
+
+
+def test_strings_load_where_the_function_takes_one(tmp_path):
+    model = _frobenius_model()
+    entry = _op_entry({"config": model.get_config()})
+    assert entry["config"]["function"] == "torch.linalg.norm"
+    assert entry["inbound_nodes"][0]["kwargs"]["ord"] == "fro"
+    path = tmp_path / "norm.keras"
     model.save(path)
-    data = np.random.default_rng(1).random((3, 4), dtype=np.float32)
+    data = np.random.default_rng(1).random((2, 3, 4), dtype=np.float32)
     restored = lamina.saving.load_model(path)
     np.testing.assert_allclose(np.asarray(restored.predict(data, verbose=0)),
                                np.asarray(model.predict(data, verbose=0)), rtol=1e-6)
+
+
+def test_a_string_where_the_function_takes_none_is_refused(tmp_path):
+    path = tmp_path / "norm.keras"
+    _frobenius_model().save(path)
+
+    def edit(config):  # a string in `keepdim`, not in `ord` (the one string parameter)
+        _op_entry(config)["inbound_nodes"][0]["kwargs"]["keepdim"] = "fro"
+
+    hostile = tmp_path / "hostile.keras"
+    _rewrite(path, hostile, edit)
+    with pytest.raises(ValueError, match=r"argument 'keepdim'.*takes no string there"):
+        lamina.saving.load_model(hostile)
+
+
+@pytest.mark.parametrize("class_name, module", [
+    ("Cond", "keras.src.ops.core"),          # takes functions: not in the table
+    ("WhileLoop", "keras.src.ops.core"),
+    ("Map", "keras.src.ops.core"),
+    ("Add", "keras.src.ops.core"),           # a known op under another module
+    ("system", "keras.src.ops.os"),
+    ("system", "os"),
+])
+def test_keras_operations_come_from_a_closed_table(tmp_path, class_name, module):
+    x = lamina.Input((4,))
+    model = lamina.Model(x, layers.Dense(3)(x) + 1.0)
+    path = tmp_path / "add.keras"
+    model.save(path)
+
+    def edit(config):
+        entry = next(e for e in config["config"]["layers"] if e["class_name"] == "Add")
+        entry["class_name"], entry["module"] = class_name, module
+
+    hostile = tmp_path / "hostile.keras"
+    _rewrite(path, hostile, edit)
+    with pytest.raises(ValueError, match="Refusing|Unknown"):
+        lamina.saving.load_model(hostile)
+
+
+@pytest.mark.parametrize("where", ["config", "args"])
+def test_keras_operation_arguments_must_be_data(tmp_path, where):
+    x = lamina.Input((3, 4))
+    model = lamina.Model(x, ops.cumsum(layers.Dense(4)(x), axis=1))
+    path = tmp_path / "cumsum.keras"
+    model.save(path)
+    hostile_value = {"module": "os", "class_name": "system", "config": "touch x"}
+
+    def edit(config):
+        entry = next(e for e in config["config"]["layers"] if e["class_name"] == "Cumsum")
+        if where == "config":
+            entry["config"]["axis"] = hostile_value
+        else:
+            entry["inbound_nodes"][0]["args"].append(hostile_value)
+
+    hostile = tmp_path / "hostile.keras"
+    _rewrite(path, hostile, edit)
+    with pytest.raises(ValueError, match="Cumsum.*not data"):
+        lamina.saving.load_model(hostile)
 
 
 def test_no_import_of_file_strings_in_the_op_lookup():

@@ -121,7 +121,7 @@ SYMBOLIC = {
     "encode_constant": "JSON stand-in for an engine object (dtype, device) in a recorded call",
     "decode_constant": "the engine object back from its stand-in",
     "short_name": "a layer name for an op node",
-    "keras_form": "Keras' own op form of a recorded call: (class_name, module, config, args)",
+    "keras_form": "Keras' own op form of a recorded call: (class_name, config, args, kwargs)",
     "is_tensor": "True for the engine's tensor type",
     "tensor_config": "a constant tensor as config data",
     "tensor_from_config": "the constant tensor back from config data",

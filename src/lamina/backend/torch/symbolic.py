@@ -217,7 +217,7 @@ def short_name(function) -> str:
 
 
 def keras_form(function, args, kwargs):
-    """Keras' own op form of a recorded call: ``(class_name, module, config, args)`` or None."""
+    """Keras' own op form of a recorded call: ``(class_name, config, args, kwargs)`` or None."""
     from lamina.backend.torch.keras_ops import keras_form as form
 
     return form(function, args, kwargs)

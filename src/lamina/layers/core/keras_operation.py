@@ -17,7 +17,7 @@ from __future__ import annotations
 from lamina import ops
 from lamina.backend import symbolic as engine
 from lamina.layers.layer import Layer
-from lamina.ops.symbolic import is_symbolic
+from lamina.ops.symbolic import SymbolicTensor, is_symbolic
 from lamina.utils import registry
 
 _CLASSES: dict[str, type] = {}
@@ -36,6 +36,9 @@ class KerasOperation(Layer):
         self.built = True
 
     def __call__(self, *args, **kwargs):
+        if is_symbolic((args, kwargs)):  # building the graph, maybe from a file: data only
+            check_data([*args, *kwargs.values()], "node arguments", type(self).__name__,
+                       self._keras_module)
         if not is_symbolic(args[:1]) and is_symbolic((args, kwargs)):  # 2.0 - x
             from lamina.layers.core.op_layer import _make_node
 
@@ -54,6 +57,9 @@ class KerasOperation(Layer):
 
     @classmethod
     def from_config(cls, config):
+        if not isinstance(config, dict) or not isinstance(config.get("name", ""), str):
+            raise _refuse(cls.__name__, cls._keras_module, "its config is not a dict")
+        check_data(list(config.values()), "config", cls.__name__, cls._keras_module)
         return cls(**config)
 
 
@@ -89,21 +95,132 @@ def _decode_key(key, top=False):
     return key
 
 
+# Keras 3's op classes a file may name, by module: a closed table (DESIGN rule 9). Each calls
+# the lamina.ops function of the snake_case name. Ops that take a function (cond, scan, map,
+# while_loop, ...) are not here: a file cannot carry one.
+_OPERATIONS = {
+    "keras.src.ops.numpy": """
+        Abs Absolute Add All Amax Amin Angle Any Append Arange Arccos Arccosh Arcsin Arcsinh
+        Arctan Arctan2 Arctanh Argmax Argmin Argpartition Argsort Array ArraySplit Average
+        Bincount BitwiseAnd BitwiseInvert BitwiseLeftShift BitwiseNot BitwiseOr
+        BitwiseRightShift BitwiseXor BroadcastTo Cbrt Ceil Clip Concatenate Conj Conjugate Copy
+        Corrcoef Correlate Cos Cosh CountNonzero Cross Cumprod Cumsum Deg2rad Diag Diagflat
+        Diagonal Diff Digitize Divide DivideNoNan Dot Dsplit Dstack Einsum EmptyLike Equal Exp
+        Exp2 ExpandDims Expm1 Fabs Flip Fliplr Flipud Floor FloorDivide Fmax Fmin Fmod Full
+        FullLike Gcd Geomspace GetItem Greater GreaterEqual Heaviside Histogram Hsplit Hstack
+        Hypot I0 Imag Inner Isclose Isfinite Isinf Isnan Isneginf Isposinf Isreal Kron Lcm Ldexp
+        LeftShift Less LessEqual Linspace Log Log10 Log1p Log2 Logaddexp Logaddexp2 LogicalAnd
+        LogicalNot LogicalOr LogicalXor Logspace Matmul Max Maximum Mean Median Meshgrid Min
+        Minimum Mod Moveaxis Multiply NanToNum Nanargmax Nanargmin Nancumprod Nancumsum Nanmax
+        Nanmean Nanmedian Nanmin Nanpercentile Nanprod Nanquantile Nanstd Nansum Nanvar Ndim
+        Negative Nextafter Nonzero NotEqual OnesLike Outer Pad Percentile Power Prod Ptp
+        Quantile Rad2deg Ravel Real Reciprocal Repeat Reshape RightShift Roll Rot90 Round Select
+        Sign Signbit Sin Sinc Sinh Size Slogdet Sort Split Sqrt Square Squeeze Stack Std
+        Subtract Sum Swapaxes Take TakeAlongAxis Tan Tanh Tensordot Tile Trace Transpose
+        Trapezoid Tril Triu TrueDivide Trunc Unique UnravelIndex Vander Var Vdot View Vsplit
+        Vstack Where ZerosLike
+    """,
+    "keras.src.ops.math": """
+        Erf Erfc Erfinv ExtractSequences FFT FFT2 IFFT2 IRFFT ISTFT InTopK Logdet Logsumexp RFFT
+        Rsqrt STFT SegmentMax SegmentMin SegmentProd SegmentSum TopK ViewAsComplex ViewAsReal
+    """,
+    "keras.src.ops.nn": """
+        AdaptiveAveragePool AdaptiveMaxPool AveragePool BinaryCrossentropy CTCDecode CTCLoss
+        CategoricalCrossentropy Celu Conv ConvTranspose DepthToSpace DepthwiseConv
+        DotProductAttention Elu Fold Gelu Glu HardShrink HardSigmoid HardSilu HardTanh LeakyRelu
+        LogSigmoid LogSoftmax MaxPool Moments MultiHot Normalize OneHot PSNR Polar Relu Relu6
+        Selu SeparableConv Sigmoid Silu SoftShrink Softmax Softplus Softsign SpaceToDepth
+        SparseCategoricalCrossentropy SparsePlus SparseSigmoid Sparsemax Squareplus TanhShrink
+        Threshold Unfold
+    """,
+    "keras.src.ops.core": "Cast SaturateCast Scatter ScatterUpdate Slice SliceUpdate StopGradient "
+                          "Unstack ConvertToTensor",
+    "keras.src.ops.linalg": """
+        Cholesky CholeskyInverse Det Eig Eigh Inv Lstsq LuFactor MatrixRank Norm Pinv Qr SVD
+        Solve SolveTriangular
+    """,
+}
+OPERATIONS: dict[str, str] = {
+    class_name: module for module, names in _OPERATIONS.items() for class_name in names.split()
+}
+
 _BINARY = {"Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Power", "Matmul",
            "Maximum", "Minimum", "Greater", "GreaterEqual", "Less", "LessEqual", "Equal",
-           "NotEqual", "Mod", "FloorDivide"}
-_BASES = {"GetItem": _GetItem}
+           "NotEqual", "Mod", "FloorDivide", "Fmod", "Arctan2", "Hypot", "Logaddexp",
+           "Heaviside", "LogicalAnd", "LogicalOr", "LogicalXor", "BitwiseAnd", "BitwiseOr",
+           "BitwiseXor"}
+
+
+class _Einsum(KerasOperation):
+    """``ops.einsum(subscripts, *operands)``: Keras keeps the subscripts in the op's config."""
+
+    def call(self, *operands):
+        return self._function(self._op_config["subscripts"], *operands)
+
+
+_BASES = {"GetItem": _GetItem, "Einsum": _Einsum}
+
+
+def _refuse(class_name, module, why):
+    return ValueError(
+        f"Refusing to load the Keras operation {class_name!r} ({module}) from the file: {why} "
+        f"({'safe_mode' if registry.in_safe_mode() else 'a closed table, also without safe_mode'})."
+    )
+
+
+def check_data(value, what, class_name, module):
+    """A ValueError unless ``value`` is JSON data: numbers, strings, None, lists, and only
+    Keras' ``__slice__`` / ``__ellipsis__`` / ``__keras_tensor__`` markers as dicts."""
+    if value is None or isinstance(value, (bool, int, float, str, SymbolicTensor)):
+        return
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            check_data(v, what, class_name, module)
+        return
+    if isinstance(value, dict) and value.get("class_name") in ("__slice__", "__ellipsis__"):
+        check_data(list((value.get("config") or {}).values())
+                   if isinstance(value.get("config"), dict) else value.get("config"),
+                   what, class_name, module)
+        return
+    raise _refuse(class_name, module, f"its {what} holds {str(value)[:120]!r}, which is not data")
+
+
+def _same_dtype(got, want) -> bool:
+    # torch's index ops give int64 where Keras' (and lamina.ops') give int32: same values
+    return got == want or ("int" in got and "int" in want)
+
+
+def operation_node(form, specs, first):
+    """The outputs of a new node of Keras' op ``form`` (from the engine's ``keras_form``)
+    standing for a recorded call, or None when replaying the op would not give the recorded
+    shapes (the caller keeps the engine's form then)."""
+    from lamina.layers.core.op_layer import _make_node
+
+    class_name, config, args, kwargs = form
+    layer = operation_class(class_name, OPERATIONS[class_name])(name=class_name, **config)
+    try:
+        _, got = engine.output_specs(layer.call, list(args), dict(kwargs))
+    except Exception:  # noqa: BLE001 - any failure to replay means: keep the engine form
+        return None
+    if got is None or len(got) != len(specs) or any(
+            gs != s or not _same_dtype(gd, d) for (gs, gd), (s, d) in zip(got, specs)):
+        return None
+    layer.name = registry.unique_name(registry.snake_case(class_name))
+    return _make_node(layer, list(args), dict(kwargs), got, first)
 
 
 def operation_class(class_name: str, module: str):
-    """The layer class standing for Keras' op class ``class_name`` (e.g. ``'NotEqual'``)."""
+    """The layer class standing for Keras' op class ``class_name`` (e.g. ``'NotEqual'``).
+
+    Only the op classes of ``OPERATIONS`` load, each under its own Keras module.
+    """
+    if not isinstance(class_name, str) or OPERATIONS.get(class_name) != module:
+        raise _refuse(class_name, module, "it is not one of Keras' tensor operations that "
+                      "lamina knows")
     if class_name not in _CLASSES:
         op_name = registry.snake_case(class_name)
-        if not hasattr(ops, op_name):
-            raise ValueError(
-                f"The file uses the Keras operation {class_name!r} ({module}), which lamina.ops "
-                f"has no {op_name!r} for."
-            )
+        if not hasattr(ops, op_name):  # pragma: no cover - the table lists lamina.ops names
+            raise _refuse(class_name, module, f"lamina.ops has no {op_name!r}")
         base = _BASES.get(class_name) or (
             _BinaryOperation if class_name in _BINARY else KerasOperation)
         _CLASSES[class_name] = type(class_name, (base,),

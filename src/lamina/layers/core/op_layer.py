@@ -5,9 +5,10 @@ hands the call to ``record`` below, which wraps the engine function in an ``OpLa
 a graph node and returns new symbolic tensors, as Keras 2's ``TFOpLambda`` did. The model
 replays the node by calling the same engine function on real tensors.
 
-Calls that Keras 3 has an op for (``a + b``, ``ops.concatenate``, ``ops.mean``, ``x[:, 0]``)
-are recorded as that op's layer instead (layers/core/keras_operation.py), so files keep Keras'
-own form (``Add``, ``Concatenate``, ``Mean``, ``GetItem``) and load in Keras.
+Calls that Keras 3 has an op for (``a + b``, ``ops.concatenate``, ``ops.cumsum``, ``ops.cast``,
+``x[:, 0]``, ...) are recorded as that op's layer instead (layers/core/keras_operation.py), so
+files keep Keras' own form (``Add``, ``Concatenate``, ``Cumsum``, ``Cast``, ``GetItem``) and
+load in Keras; ``OpLayer`` is left for the rest.
 
 The layer's config names the function (``"torch.cumsum"``); the call's constants are in the
 node's arguments. Loading looks the name up in the engine's closed table of tensor ops (a
@@ -20,9 +21,9 @@ function is ever called, so a file stays data.
 >>> y = lamina.ops.mean(lamina.layers.Dense(3)(x), axis=-1)
 >>> type(y._history[0]).__name__
 'Mean'
->>> z = lamina.ops.cumsum(lamina.layers.Dense(3)(x), axis=-1)
->>> type(z._history[0]).__name__
-'OpLayer'
+>>> z = lamina.ops.sort(lamina.layers.Dense(3)(x), axis=-1)  # torch.sort: no Keras twin
+>>> type(z._history[0]).__name__, z._history[0].get_config()["function"]
+('OpLayer', 'torch.sort')
 """
 
 from __future__ import annotations
@@ -208,18 +209,17 @@ def _pack(structure, flat):
 def record(function, args, kwargs, specs, first):
     """The engine's recorder: one node for ``function(*args, **kwargs)``.
 
-    A call Keras 3 has an op for (``a + b``, ``torch.cat``, ``x[:, 0]``) becomes a node of that
-    op's layer (``Add``, ``Concatenate``, ``GetItem``), which files share with Keras; any other
+    A call Keras 3 has an op for (``a + b``, ``torch.cumsum``, ``x[:, 0]``) becomes a node of
+    that op's layer (``Add``, ``Cumsum``, ``GetItem``), which files share with Keras; any other
     call becomes an ``OpLayer`` naming the engine function.
     """
     form = engine.keras_form(function, args, kwargs)
     if form is not None:
-        from lamina.layers.core.keras_operation import operation_class
+        from lamina.layers.core.keras_operation import operation_node
 
-        class_name, module, config, call_args = form
-        cls = operation_class(class_name, module)
-        layer = cls(name=registry.unique_name(registry.snake_case(class_name)), **config)
-        return _make_node(layer, list(call_args), {}, specs, first)
+        outputs = operation_node(form, specs, first)
+        if outputs is not None:
+            return outputs
     layer = OpLayer(function, name=registry.unique_name(engine.short_name(function)))
     enc_args = layer._encode(tuple(args))
     enc_args = enc_args["config"]  # the positional arguments themselves, not as a tuple marker
