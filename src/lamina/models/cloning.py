@@ -17,6 +17,7 @@ import inspect
 from collections.abc import Callable
 
 from lamina import optimizers as optimizers_module
+from lamina import tree
 from lamina.layers.input_layer import Input
 from lamina.layers.layer import Layer
 from lamina.models.functional import Functional, _fill
@@ -155,23 +156,25 @@ def _clone_sequential(model, clone_function, input_tensors):
 
 def _clone_functional(model, clone_function, input_tensors, call_function):
     if input_tensors is not None:
-        given = _leaves(input_tensors)
+        given = tree.flatten(input_tensors)
         if not all(isinstance(t, SymbolicTensor) for t in given):
             raise ValueError(
                 "clone_model: every entry of `input_tensors` must be a symbolic tensor (from "
                 f"keras.Input); got {[type(t).__name__ for t in given]}"
             )
-        if not _same_structure(input_tensors, model.input):
+        try:
+            tree.assert_same_structure(input_tensors, model.input)
+        except ValueError:
             raise ValueError(
                 "clone_model: `input_tensors` must have the same structure as model.input.\n"
                 f"Reference structure: {model.input}\nReceived structure: {input_tensors}"
-            )
+            ) from None
         new_inputs = input_tensors
         new_flat = given
     else:
-        new_inputs = _map(lambda t: Input(batch_shape=t.shape, dtype=t.dtype, name=t.name),
+        new_inputs = tree.map_structure(lambda t: Input(batch_shape=t.shape, dtype=t.dtype, name=t.name),
                           model.input)
-        new_flat = _leaves(new_inputs)
+        new_flat = tree.flatten(new_inputs)
     # model.inputs is model.input flattened the same way, so the pairs line up.
     values = {id(old): new for old, new in zip(model.inputs, new_flat)}
     for node in model._nodes:
@@ -181,7 +184,7 @@ def _clone_functional(model, clone_function, input_tensors, call_function):
         args = _fill(node.call_args, values)
         kwargs = _fill(node.call_kwargs, values)
         out = call_function(layer, *args, **kwargs) if call_function else layer(*args, **kwargs)
-        new_outs = [t for t in _leaves(out) if isinstance(t, SymbolicTensor)]
+        new_outs = [t for t in tree.flatten(out) if isinstance(t, SymbolicTensor)]
         for old, new in zip(node.output_tensors, new_outs):
             values[id(old)] = new
     outputs = _fill(model.output, values)
@@ -212,32 +215,6 @@ def _compile_like(clone, model):
         config["optimizer"] = optimizers_module.deserialize(config["optimizer"])
     params = inspect.signature(clone.compile).parameters
     clone.compile(**{k: v for k, v in config.items() if k in params})
-
-
-def _leaves(x):
-    if isinstance(x, (list, tuple)):
-        return [t for v in x for t in _leaves(v)]
-    if isinstance(x, dict):
-        return [t for k in sorted(x) for t in _leaves(x[k])]
-    return [x]
-
-
-def _map(fn, x):
-    if isinstance(x, tuple):
-        return tuple(_map(fn, v) for v in x)
-    if isinstance(x, list):
-        return [_map(fn, v) for v in x]
-    if isinstance(x, dict):
-        return {k: _map(fn, v) for k, v in x.items()}
-    return fn(x)
-
-
-def _same_structure(a, b) -> bool:
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same_structure(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return set(a) == set(b) and all(_same_structure(a[k], b[k]) for k in a)
-    return not isinstance(a, (list, tuple, dict)) and not isinstance(b, (list, tuple, dict))
 
 
 __all__ = ["clone_model"]
