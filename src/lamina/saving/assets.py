@@ -90,3 +90,22 @@ def restore(model, members: dict) -> None:
                 with open(target, "wb") as f:
                     f.write(data)
             obj.load_assets(tmp)
+
+
+def _save_feature_space(feature_space, filepath):
+    from lamina.saving.keras_format import save_model  # same floor; keras_format imports us
+
+    save_model(feature_space, filepath)
+
+
+def _register_feature_space():
+    """FeatureSpace lives a floor down (layers/); its ``save`` and the loader's class table are
+    filled from here (DESIGN rule 11: lower floors never import upward)."""
+    from lamina.layers.preprocessing import feature_space
+    from lamina.models import serialization
+
+    feature_space.register_saver(_save_feature_space)
+    serialization.EXTRA_CLASSES.setdefault("FeatureSpace", feature_space.FeatureSpace)
+
+
+_register_feature_space()
