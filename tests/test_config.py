@@ -90,3 +90,14 @@ def test_flags_and_backend():
     with pytest.raises(ValueError, match="tensorflow"):
         config.set_backend("tensorflow")
 
+
+
+def test_dtype_policy_is_a_policy_object_and_set_takes_one():
+    try:
+        config.set_dtype_policy(lamina.DTypePolicy("mixed_bfloat16"))
+        policy = config.dtype_policy()
+        assert isinstance(policy, lamina.DTypePolicy) and policy.name == "mixed_bfloat16"
+        assert lamina.layers.Dense(2).compute_dtype == "bfloat16"
+    finally:
+        config.set_dtype_policy(None)
+    assert config.dtype_policy().name == "float32"

@@ -57,14 +57,29 @@ def set_floatx(value: str) -> None:
 _DTYPE_POLICY = None  # None: follow floatx
 
 
-def dtype_policy() -> str:
-    """The global dtype policy name: ``floatx()`` unless set (e.g. ``'mixed_float16'``)."""
+def dtype_policy_name() -> str:
+    """The global dtype policy's name: ``floatx()`` unless set (e.g. ``'mixed_float16'``)."""
     return _DTYPE_POLICY or _FLOATX
 
 
-def set_dtype_policy(name: str | None) -> None:
-    """Set the global dtype policy (``'float32'``, ``'mixed_float16'``, ``'mixed_bfloat16'``...)."""
+def dtype_policy():
+    """The global dtype policy, a ``DTypePolicy`` (as Keras' ``keras.config.dtype_policy()``).
+
+    >>> import lamina
+    >>> lamina.config.dtype_policy().compute_dtype
+    'float32'
+    """
+    from lamina.mixed_precision import DTypePolicy  # the policy class, one file up the floor
+
+    return DTypePolicy(dtype_policy_name())
+
+
+def set_dtype_policy(name) -> None:
+    """Set the global dtype policy: a name (``'float32'``, ``'mixed_float16'``,
+    ``'mixed_bfloat16'``...), a ``DTypePolicy``, or None (back to ``floatx()``)."""
     global _DTYPE_POLICY
+    if name is not None and not isinstance(name, str) and isinstance(getattr(name, "name", None), str):
+        name = name.name
     allowed = ("float16", "bfloat16", "float32", "float64", "mixed_float16", "mixed_bfloat16")
     if name is not None and name not in allowed:
         raise ValueError(f"dtype policy: expected one of {', '.join(allowed)}; got {name!r}")

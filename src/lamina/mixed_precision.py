@@ -52,7 +52,7 @@ def set_global_policy(policy) -> None:
 
 
 def global_policy() -> DTypePolicy:
-    return DTypePolicy(config.dtype_policy())
+    return DTypePolicy(config.dtype_policy_name())
 
 
 def set_dtype_policy(policy) -> None:

@@ -213,7 +213,7 @@ class Layer(backend.LayerBase):
             dtype = dtype.get("config", {}).get("name", None)
         if dtype is not None and not isinstance(dtype, str):
             dtype = getattr(dtype, "name", None) or backend.standardize_dtype(dtype)
-        name = dtype or config.dtype_policy()
+        name = dtype or config.dtype_policy_name()
         if name.startswith("mixed_"):
             self._compute_dtype = "float16" if name == "mixed_float16" else "bfloat16"
             self._variable_dtype = "float32"
