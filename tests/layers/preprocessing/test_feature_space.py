@@ -159,3 +159,21 @@ def test_feature_space_errors():
     ints.adapt({"c": np.array([1, 2, 3])})
     with pytest.raises(ValueError, match="not been encoded"):
         ints({"c": np.array([1, 2])})
+
+
+def test_adapt_on_a_dataset_and_map_it_as_the_keras_guide():
+    data = columns()
+    keys = ("thal", "ca", "age")
+    features = {k: data[k] for k in keys}
+    labels = (data["ca"] > 1).astype("float32")
+    ds = lamina.utils.Dataset.from_tensor_slices((features, labels)).batch(16)
+    space = FS(features={"thal": "string_categorical", "ca": "integer_categorical",
+                         "age": "float_normalized"}, output_mode="dict")
+    space.adapt(ds.map(lambda x, y: x))
+    for k, expected in DICT_OUT.items():
+        np.testing.assert_allclose(np_of(space({k2: data[k2][:4] for k2 in keys})[k]), expected,
+                                   rtol=1e-5, atol=1e-5)
+    concat = FS(features={"thal": "string_categorical", "age": "float_normalized"})
+    concat.adapt(ds.map(lambda x, y: x))
+    x, y = next(iter(ds.map(lambda x, y: (concat(x), y))))
+    assert tuple(x.shape) == (16, 1 + 4)

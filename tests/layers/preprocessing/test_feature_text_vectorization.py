@@ -119,3 +119,10 @@ def test_config_round_trip():
     assert cfg["ngrams"] == (1, 2) and cfg["standardize"] == "lower_and_strip_punctuation"
     again = layers.TextVectorization.from_config(cfg)
     assert again.compute_output_shape((None, 1)) == (None, 7)
+
+
+def test_adapt_on_a_lamina_dataset_of_strings():
+    ds = lamina.utils.Dataset.from_tensor_slices(TEXTS).batch(3)
+    tv = layers.TextVectorization()
+    tv.adapt(ds)
+    assert tv.get_vocabulary() == TF["tv_vocab"]

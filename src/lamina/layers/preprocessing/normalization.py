@@ -23,7 +23,7 @@ class Normalization(Layer):
     >>> import numpy as np, lamina
     >>> layer = lamina.layers.Normalization(axis=None)
     >>> layer.adapt(np.array([1., 2., 3., 4., 5.], dtype="float32"))
-    >>> np.round(lamina.ops.convert_to_numpy(layer(np.array([1., 3.]))), 4).tolist()
+    >>> [round(float(v), 4) for v in lamina.ops.convert_to_numpy(layer(np.array([1., 3.])))]
     [-1.4142, 0.0]
     """
 
