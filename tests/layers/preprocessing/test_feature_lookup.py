@@ -186,3 +186,12 @@ def test_config_round_trip_keeps_vocabulary_and_keras_keys():
     assert again.get_vocabulary() == [0, -1, -1, 3, 4]
     s = layers.StringLookup(vocabulary=["a"])
     assert "vocabulary_dtype" not in s.get_config() and s.get_config()["encoding"] == "utf-8"
+
+
+def test_tf_idf_with_given_weights_as_keras_documents():
+    # the example in Keras' StringLookup docstring: OOV gets the mean of the given weights
+    layer = layers.StringLookup(output_mode="tf_idf", vocabulary=["a", "b", "c", "d"],
+                                idf_weights=[0.25, 0.75, 0.6, 0.4])
+    out = np_out(layer([["a", "c", "d", "d"], ["d", "z", "b", "z"]]))
+    np.testing.assert_allclose(out, [[0.0, 0.25, 0.0, 0.6, 0.8], [1.0, 0.0, 0.75, 0.0, 0.4]],
+                               rtol=1e-6)

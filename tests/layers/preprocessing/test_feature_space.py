@@ -177,3 +177,18 @@ def test_adapt_on_a_dataset_and_map_it_as_the_keras_guide():
     concat.adapt(ds.map(lambda x, y: x))
     x, y = next(iter(ds.map(lambda x, y: (concat(x), y))))
     assert tuple(x.shape) == (16, 1 + 4)
+
+
+def test_custom_feature_with_text_vectorization():
+    text = np.array(["red fox", "blue fox", "red dog", "green", "blue blue"] * 4)
+    space = FS(features={
+        "text": FS.feature(dtype="string", output_mode="float",
+                           preprocessor=layers.TextVectorization(output_mode="multi_hot")),
+        "n": "float",
+    })
+    space.adapt({"text": text, "n": np.arange(20.0)})
+    vocab = space.preprocessors["text"].get_vocabulary()
+    assert vocab == ["[UNK]", "blue", "red", "fox", "green", "dog"]
+    out = np_of(space({"text": np.array(["red fox", "cat"]), "n": np.array([2.0, 3.0])}))
+    # sorted names: "n" first, then the text's multi-hot over the vocabulary
+    np.testing.assert_allclose(out, [[2.0, 0, 0, 1, 1, 0, 0], [3.0, 1, 0, 0, 0, 0, 0]])

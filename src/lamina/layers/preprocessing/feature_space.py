@@ -355,9 +355,8 @@ class FeatureSpace(Layer):
                     "its preprocessor's output space is not known, so it cannot be one-hot "
                     "encoded. Try output_mode='int'."
                 )
-            if cardinality is None:
-                raise ValueError(f"FeatureSpace: feature '{name}' has output_mode='one_hot' "
-                                 "but its number of bins is not known (set `num_bins`).")
+            if cardinality is None:  # as Keras: left as integers (concat then refuses them)
+                continue
             self.one_hot_encoders[name] = CategoryEncoding(num_tokens=cardinality,
                                                            output_mode="multi_hot")
         self._encoders_ready = True
