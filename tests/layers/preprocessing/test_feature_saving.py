@@ -103,3 +103,22 @@ def test_tf_idf_weights_are_saved_as_keras_names_them(tmp_path):
     x = np.array([["a", "c", "zz"]])
     np.testing.assert_allclose(lamina.ops.convert_to_numpy(fresh(x)),
                                lamina.ops.convert_to_numpy(lookup(x)))
+
+
+def test_written_vocabulary_files_equal_the_ones_keras_writes():
+    """The Keras fixture's TextVectorization was adapted on these four sentences; adapting
+    lamina's on them writes byte-identical asset files at the same paths."""
+    texts = np.array(["The quick brown fox.", "the lazy dog!!", "Quick, quick: the FOX jumps",
+                      "\u00c9t\u00e9 CAF\u00c9 caf\u00e9 -- don't"])
+    with zipfile.ZipFile(os.path.join(DATA, "keras_tf_text_vectorization.keras")) as zf:
+        keras_files = saving.assets.read_members(zf, "fixture")
+    tv = layers.TextVectorization(max_tokens=20, output_sequence_length=5)
+    tv.adapt(texts)
+
+    class Holder(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.tv = tv
+
+    ours = {name[len("assets/"):]: data for name, data in saving.assets.collect(Holder())}
+    assert ours == keras_files
