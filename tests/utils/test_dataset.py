@@ -190,3 +190,21 @@ def test_fit_evaluate_predict_take_a_dataset():
     h = m.fit(Dataset.from_tensor_slices((x, y)).batch(4).repeat(), steps_per_epoch=3,
               epochs=2, verbose=0)
     assert len(h.history["loss"]) == 2
+
+
+def test_padded_batch_and_flat_map():
+    ds = Dataset.from_generator(lambda: ((np.arange(n), n) for n in (2, 4, 1)))
+    batches = [(a.tolist(), b.tolist()) for a, b in ds.padded_batch(2)]
+    assert batches == [([[0, 1, 0, 0], [0, 1, 2, 3]], [2, 4]), ([[0]], [1])]
+    fixed = ds.padded_batch(3, padded_shapes=([5], []), padding_values=(-1, 0))
+    (x, y), = list(fixed)
+    assert x.tolist() == [[0, 1, -1, -1, -1], [0, 1, 2, 3, -1], [0, -1, -1, -1, -1]]
+    assert len(ds.padded_batch(2, drop_remainder=True).take(5).as_numpy_iterator().__next__()[0]) == 2
+    with pytest.raises(ValueError, match="does not fit"):
+        list(ds.padded_batch(3, padded_shapes=([3], [])))
+    words = Dataset.from_generator(lambda: (["ab", "c"][:n] for n in (1, 2))).padded_batch(2)
+    assert next(iter(words)).tolist() == [["ab", ""], ["ab", "c"]]
+    flat = Dataset.range(3).flat_map(lambda v: Dataset.range(int(v)))
+    assert as_lists(flat) == [0, 0, 1]
+    with pytest.raises(TypeError, match="flat_map"):
+        list(Dataset.range(2).flat_map(lambda v: [v]))

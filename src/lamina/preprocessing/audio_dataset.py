@@ -14,7 +14,6 @@ import numpy as np
 
 from lamina.preprocessing import directory_index
 from lamina.preprocessing.text_dataset import _files_dataset
-from lamina.utils.dataset import Dataset
 
 ALLOWED_FORMATS = (".wav",)
 
@@ -63,35 +62,6 @@ def _decoder(sampling_rate, output_sequence_length):
         return audio
 
     return decode
-
-
-def _padded_batches(ds: Dataset, batch_size: int, labelled: bool) -> Dataset:
-    """Batches whose clips are zero-padded at the end to the longest one (``padded_batch``)."""
-
-    def pad(clips):
-        longest = max(len(c) for c in clips)
-        out = np.zeros((len(clips), longest, clips[0].shape[1]), "float32")
-        for i, c in enumerate(clips):
-            out[i, : len(c)] = c
-        return out
-
-    def batches():
-        group = []
-        for element in ds:
-            group.append(element)
-            if len(group) == batch_size:
-                yield _finish(group)
-                group = []
-        if group:
-            yield _finish(group)
-
-    def _finish(group):
-        if labelled:
-            return pad([g[0] for g in group]), np.stack([g[1] for g in group])
-        return pad(group)
-
-    n = ds.cardinality()
-    return Dataset(batches, -(-n // batch_size) if n >= 0 else n)
 
 
 def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
@@ -154,8 +124,9 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
                             len(class_names) if class_names else 0, decode, shuffle_part,
                             buffer_size, seed)
         if batch_size is not None:
+            # Without a fixed length, clips are zero-padded to the longest of their batch.
             ds = (ds.batch(batch_size) if output_sequence_length is not None
-                  else _padded_batches(ds, batch_size, bool(label_mode)))
+                  else ds.padded_batch(batch_size))
         ds = ds.prefetch()
         if batch_size is not None:
             ds._batch_size = batch_size  # batched: split_dataset re-batches its parts

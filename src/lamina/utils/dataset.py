@@ -51,6 +51,16 @@ def _leaves(element) -> list:
     return [element]
 
 
+def _up_to(structure, other) -> list:
+    """``other``'s parts at the leaves of ``structure`` (a shape inside a tuple of shapes
+    stays whole)."""
+    if isinstance(structure, tuple):
+        return [part for s, o in zip(structure, other) for part in _up_to(s, o)]
+    if isinstance(structure, dict):
+        return [part for k in structure for part in _up_to(structure[k], other[k])]
+    return [other]
+
+
 def _to_numpy(value):
     """NumPy for an engine tensor, a list or a Python number; NumPy values and strings as
     they are."""
@@ -334,6 +344,80 @@ class Dataset:
         batched = Dataset(batches, n)
         batched._batch_size = size  # what split_dataset (as Keras) reads to re-batch
         return batched
+
+    def padded_batch(self, batch_size: int, padded_shapes=None, padding_values=None,
+                     drop_remainder: bool = False, name=None) -> Dataset:
+        """Like ``batch``, for elements of different shapes: each part is padded at the end
+        of every axis to the longest in the batch, or to ``padded_shapes`` (a shape, or a
+        structure of them like the elements; None or -1 in a shape means "the longest").
+        ``padding_values`` (a scalar or a structure) fills the padding: 0, or "" for
+        strings, by default."""
+        size = _check_count("padded_batch", "batch_size", batch_size)
+        if size < 1:
+            raise ValueError(
+                f"Dataset.padded_batch: `batch_size` must be >= 1; received {batch_size}")
+
+        def pad(parts, shape, value):
+            parts = [np.asarray(p) for p in parts]
+            ndims = {p.ndim for p in parts}
+            if len(ndims) != 1:
+                raise ValueError(f"Dataset.padded_batch: the parts of a batch must have the same "
+                                 f"rank; got ranks {sorted(ndims)}")
+            longest = np.max([p.shape for p in parts], axis=0) if ndims != {0} else ()
+            target = [int(m) if shape is None or shape[i] in (None, -1) else int(shape[i])
+                      for i, m in enumerate(longest)]
+            for p in parts:
+                if any(d > t for d, t in zip(p.shape, target)):
+                    raise ValueError(f"Dataset.padded_batch: an element of shape {p.shape} "
+                                     f"does not fit padded_shapes {tuple(target)}")
+            dtype = np.result_type(*parts)
+            fill = value if value is not None else ("" if dtype.kind in "US" else 0)
+            out = np.full((len(parts), *target), fill, dtype=dtype)
+            for i, p in enumerate(parts):
+                out[(i, *(slice(0, d) for d in p.shape))] = p
+            return out
+
+        def batches():
+            group = []
+            for element in self:
+                group.append(element)
+                if len(group) == size:
+                    yield finish(group)
+                    group = []
+            if group and not drop_remainder:
+                yield finish(group)
+
+        def finish(group):
+            first = group[0]
+            n_leaves = len(_leaves(first))
+            shapes = ([padded_shapes] * n_leaves if padded_shapes is None
+                      or not isinstance(first, (tuple, dict)) else _up_to(first, padded_shapes))
+            values = (_up_to(first, padding_values) if isinstance(padding_values, (tuple, dict))
+                      else [padding_values] * n_leaves)
+            columns = zip(*(_leaves(e) for e in group))
+            padded = iter([pad(parts, None if shape is None else tuple(shape), value)
+                           for parts, shape, value in zip(columns, shapes, values)])
+            return _map_structure(lambda _: next(padded), first)
+
+        n = self.cardinality()
+        if n >= 0:
+            n = n // size if drop_remainder else -(-n // size)
+        batched = Dataset(batches, n)
+        batched._batch_size = size
+        return batched
+
+    def flat_map(self, map_func: Callable, name=None) -> Dataset:
+        """The elements of the data sets ``map_func`` returns for each element, in turn."""
+
+        def elements():
+            for element in self:
+                inner = _call(map_func, element)
+                if not isinstance(inner, Dataset):
+                    raise TypeError("Dataset.flat_map: `map_func` must return a Dataset; "
+                                    f"it returned {type(inner).__name__}")
+                yield from inner
+
+        return Dataset(elements, UNKNOWN)
 
     def unbatch(self, name=None) -> Dataset:
         """The rows of each batch, one element each (the inverse of ``batch``)."""
