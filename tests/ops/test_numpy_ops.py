@@ -113,7 +113,8 @@ def test_reduction_dtypes_follow_keras():
     assert ops.dtype(ops.argsort(t(A))) == "int32"
     assert ops.dtype(ops.count_nonzero(t(I))) == "int32"
     assert ops.dtype(ops.arange(3)) == "int32" and ops.dtype(ops.arange(3.0)) == "float32"
-    assert ops.dtype(ops.full((2,), 1)) == "int32" and ops.dtype(ops.full((2,), 1.0)) == "float32"
+    # Keras: ``full`` without a dtype is floatx, also for an int fill value
+    assert ops.dtype(ops.full((2,), 1)) == "float32" and ops.dtype(ops.full((2,), 1.0)) == "float32"
 
 
 @pytest.mark.parametrize("name", ["argmax", "argmin"])

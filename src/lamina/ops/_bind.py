@@ -33,7 +33,7 @@ ARRAYS = frozenset({
     "offset", "scale", "gamma", "beta", "data", "segment_ids", "sorted_sequence", "tensor",
     "array", "abs_", "angle", "weights", "coordinates", "transform", "sequence_lengths",
     "target_length", "output_length", "variable", "displacement_field", "start_points",
-    "end_points", "image1", "image2",
+    "end_points", "image1", "image2", "volumes",
 })
 # parameters that hold a list of arrays
 SEQUENCES = frozenset({"xs", "condlist", "choicelist"})

@@ -7,7 +7,8 @@ from lamina.ops._bind import bind as _bind
 
 # control flow takes functions and structures (converted by the functions themselves); the
 # ops on arrays among these convert their array arguments
-_ARRAY_OPS = ["scatter", "scatter_update", "slice", "slice_update", "stop_gradient", "unstack"]
+_ARRAY_OPS = ["saturate_cast", "scatter", "scatter_update", "slice", "slice_update",
+              "stop_gradient", "unstack"]
 _names = _bind(globals(), _cf, [n for n in _cf.__all__ if n not in _ARRAY_OPS], convert=False)
 _names += _bind(globals(), _cf, _ARRAY_OPS)
 convert_to_numpy = _core.convert_to_numpy

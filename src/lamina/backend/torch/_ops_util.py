@@ -150,15 +150,8 @@ def _dtype_or_float(dtype):
 
 
 def _fill_dtype(fill_value, dtype):
-    if dtype is not None:
-        return to_engine_dtype(dtype)
-    if isinstance(fill_value, bool):
-        return torch.bool
-    if isinstance(fill_value, int):
-        return _INT32
-    if isinstance(fill_value, float):
-        return to_engine_dtype(config.floatx())
-    return None
+    # Keras' ``full`` without a dtype is floatx, whatever the fill value's type
+    return to_engine_dtype(dtype or config.floatx())
 
 
 def _window(fn, x, **kwargs):

@@ -94,6 +94,15 @@ def device_name() -> str:
     return str(DEVICE)
 
 
+def gpu_count() -> int:
+    """How many GPUs the engine can use."""
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def built_with_cuda() -> bool:
+    return torch.version.cuda is not None
+
+
 def engine_info() -> list:
     """What ``lamina info`` shows about the engine."""
     from lamina.backend.torch import gemm
@@ -226,9 +235,11 @@ def as_tensor_pair(x1, x2, keep_number=False, op="op"):
 def as_tensor_list(xs, op="op", arg="xs"):
     """A sequence argument (``concatenate``'s ``xs``): each item as a tensor, as a list.
 
-    A tensor given whole passes (the kernel unbinds it if it takes one); a NumPy array given
-    whole is a sequence of its rows, as in Keras.
+    A tensor or a NumPy array given whole is the sequence of its rows, as in Keras; a
+    symbolic tensor passes (its op is recorded).
     """
+    if isinstance(xs, torch.Tensor):
+        return list(torch.unbind(xs))
     if _is_tensor_like(xs):
         return xs
     if isinstance(xs, dict):
@@ -355,6 +366,15 @@ def make_variable(value, dtype=None, trainable=True, name=None):
     if t.device != DEVICE and t.device.type != "meta":
         t = t.to(DEVICE)
     return Variable(t.detach().clone(), trainable=trainable, name=name)
+
+
+def real_tensors():
+    """A block whose new tensors are real even inside a shape-only run under FakeTensorMode:
+    a sublayer first built there (``self.d2(self.d1(x))`` in an outer layer's ``call``) gets
+    real variables, not fake ones that vanish with the run."""
+    from torch._subclasses.fake_tensor import unset_fake_temporarily
+
+    return unset_fake_temporarily()
 
 
 # --- shape-only evaluation (DESIGN rule 3) -------------------------------------------------

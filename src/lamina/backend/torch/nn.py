@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.torch.core import to_engine_dtype
 from lamina.backend.torch.gemm import linear  # noqa: F401  (re-exported)
 
 relu = torch.relu
@@ -25,7 +26,8 @@ hard_tanh = F.hardtanh
 
 
 def relu6(x):
-    return torch.clamp(x, 0.0, 6.0)
+    # ints stay ints, as in Keras (a float bound would make the result float)
+    return torch.clamp(x, 0.0, 6.0) if x.is_floating_point() else torch.clamp(x, 0, 6)
 
 
 def hard_sigmoid(x):
@@ -237,9 +239,17 @@ def update_moving(moving, value, momentum):
         moving.copy_(moving * momentum + value.to(moving.dtype) * (1.0 - momentum))
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=(-1,), epsilon=1e-3):
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     """Keras' ``ops.layer_normalization``: F.layer_norm where the axes are the trailing ones."""
     ndim = x.ndim
+    if isinstance(axis, int):
+        axis = (axis,)
+    if epsilon is None:
+        epsilon = config.epsilon()
+    if not x.is_floating_point():  # Keras normalizes ints and bools in floatx, then casts back
+        out = layer_normalization(x.to(to_engine_dtype(config.floatx())), gamma, beta, axis,
+                                  epsilon)
+        return out.to(x.dtype)
     axes = sorted(a % ndim for a in axis)
     if axes == list(range(ndim - len(axes), ndim)):
         shape = tuple(x.shape[a] for a in axes)
@@ -273,9 +283,16 @@ def variance_scaling_normalization(x, gamma=None, axis=(-1,), epsilon=1e-3):
     return out
 
 
-def rms_normalization(x, scale=None, axis=(-1,), epsilon=1e-7):
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     """``x * rsqrt(mean(x**2) + eps) * scale`` (Keras' ``ops.rms_normalization``)."""
     ndim = x.ndim
+    if isinstance(axis, int):
+        axis = (axis,)
+    if epsilon is None:
+        epsilon = config.epsilon()
+    if not x.is_floating_point():  # Keras normalizes ints and bools in floatx, then casts back
+        out = rms_normalization(x.to(to_engine_dtype(config.floatx())), scale, axis, epsilon)
+        return out.to(x.dtype)
     axes = sorted(a % ndim for a in axis)
     if axes == list(range(ndim - len(axes), ndim)):
         return F.rms_norm(x, tuple(x.shape[a] for a in axes), scale, epsilon)

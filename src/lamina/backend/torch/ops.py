@@ -84,7 +84,8 @@ abs = torch.abs
 absolute = torch.abs
 
 
-fabs = torch.abs
+def fabs(x):
+    return torch.abs(_float(x))  # Keras: a float result, also for ints and bools
 
 
 sign = torch.sign
@@ -260,13 +261,16 @@ def logaddexp(x1, x2):
     return torch.logaddexp(*_float_pair(x1, x2))
 
 
-logaddexp2 = torch.logaddexp2
+def logaddexp2(x1, x2):
+    return torch.logaddexp2(*_float_pair(x1, x2))
 
 
-nextafter = torch.nextafter
+def nextafter(x1, x2):
+    return torch.nextafter(*_float_pair(x1, x2))
 
 
-heaviside = torch.heaviside
+def heaviside(x1, x2):
+    return torch.heaviside(*_float_pair(x1, x2))  # Keras: float results, one dtype
 
 
 i0 = torch.i0
@@ -453,7 +457,7 @@ def array(x, dtype=None):
 
 
 def view(x, dtype=None):
-    return x.view(to_engine_dtype(dtype))
+    return x.view(to_engine_dtype(dtype or config.floatx()))  # Keras: None is floatx
 
 
 # reductions and array manipulation live in their own files; they are part of this module

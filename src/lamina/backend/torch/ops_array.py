@@ -46,7 +46,7 @@ def ravel(x):
 
 def transpose(x, axes=None):
     if axes is None:
-        return x.permute(*reversed(range(x.ndim)))
+        return x.permute(*reversed(range(x.ndim))) if x.ndim else x
     return x.permute(*axes)
 
 
@@ -72,7 +72,7 @@ def squeeze(x, axis=None):
 def concatenate(xs, axis=0):
     if axis is None:
         return torch.cat([v.reshape(-1) for v in xs], dim=0)
-    return torch.cat(list(xs), dim=axis)
+    return torch.cat(xs if type(xs) in (list, tuple) else list(xs), dim=axis)
 
 
 def append(x1, x2, axis=None):
@@ -368,7 +368,16 @@ def dot(x1, x2):
     return torch.tensordot(x1, x2, dims=([-1], [-2]))
 
 
+def _same_dtype(x1, x2):
+    """Operands of a product in their common dtype (torch's products refuse mixed dtypes)."""
+    if x1.dtype == x2.dtype:
+        return x1, x2
+    dt = torch.promote_types(x1.dtype, x2.dtype)
+    return x1.to(dt), x2.to(dt)
+
+
 def tensordot(x1, x2, axes=2):
+    x1, x2 = _same_dtype(x1, x2)
     if isinstance(axes, (list, tuple)) and len(axes) == 2:
         a, b = axes
         axes = ([a] if isinstance(a, int) else list(a), [b] if isinstance(b, int) else list(b))
@@ -376,7 +385,7 @@ def tensordot(x1, x2, axes=2):
 
 
 def inner(x1, x2):
-    return torch.inner(x1, x2)
+    return torch.inner(*_same_dtype(x1, x2))
 
 
 def vdot(x1, x2):
@@ -386,6 +395,7 @@ def vdot(x1, x2):
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     if axis is not None:
         axisa = axisb = axisc = axis
+    x1, x2 = _same_dtype(x1, x2)
     a = torch.movedim(x1, axisa, -1)
     b = torch.movedim(x2, axisb, -1)
     if a.shape[-1] == 2:
@@ -420,9 +430,9 @@ def correlate(x1, x2, mode="valid"):
 def histogram(x, bins=10, range=None):
     x = _float(x)
     lo, hi = (float(x.min()), float(x.max())) if range is None else range
-    counts = torch.histc(x, bins=bins, min=lo, max=hi)
+    counts = torch.histc(x, bins=bins, min=lo, max=hi)  # counts in x's float dtype, as Keras
     edges = torch.linspace(lo, hi, bins + 1, dtype=x.dtype, device=x.device)
-    return counts.to(_INT32), edges
+    return counts, edges
 
 
 def bincount(x, weights=None, minlength=0, sparse=False):
@@ -476,7 +486,8 @@ def take_along_axis(x, indices, axis=None):
 
 
 def nonzero(x):
-    return tuple(i.to(_INT32) for i in torch.nonzero(x, as_tuple=True))
+    # Keras' torch backend: one (ndim, count) int32 tensor, not NumPy's tuple of arrays
+    return torch.nonzero(x).T.to(_INT32)
 
 
 def unravel_index(indices, shape):
@@ -484,7 +495,8 @@ def unravel_index(indices, shape):
     for dim in reversed(shape):
         out.append(indices % dim)
         indices = torch.div(indices, dim, rounding_mode="floor")
-    return tuple(reversed(out))
+    dt = _INT32 if indices.dtype == torch.int64 else indices.dtype  # Keras: int32 indices
+    return tuple(i.to(dt) for i in reversed(out))
 
 
 def get_item(x, key):
