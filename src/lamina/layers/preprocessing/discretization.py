@@ -47,7 +47,6 @@ class Discretization(Layer):
         self.epsilon = epsilon
         self.sparse = False
         self.summary = None if self.bin_boundaries else _empty_summary()
-        self.built = True
 
     @property
     def output_dtype(self) -> str:
@@ -130,9 +129,6 @@ class Discretization(Layer):
             layer.bin_boundaries = list(boundaries)
             return layer
         return cls(**config)
-
-    def get_build_config(self):
-        return None
 
     def load_own_variables(self, store):
         if len(store) == 1:  # Keras files may hold the adapt summary
