@@ -72,3 +72,14 @@ def test_base_classes_are_the_ones_objects_derive_from():
     assert isinstance(lamina.initializers.GlorotUniform(), lamina.Initializer)
     assert isinstance(lamina.regularizers.L2(), lamina.Regularizer)
     assert lamina.InputSpec(ndim=2).ndim == 2
+
+
+def test_layers_serialize_and_deserialize_round_trip():
+    layer = lamina.layers.Dense(3, activation="relu", name="head")
+    config = lamina.layers.serialize(layer)
+    assert config["class_name"] == "Dense" and config["module"] == "keras.layers"
+    again = lamina.layers.deserialize(config)
+    assert type(again) is lamina.layers.Dense and again is not layer
+    assert again.get_config() == layer.get_config()
+    with pytest.raises(ValueError, match="layer configuration"):
+        lamina.layers.deserialize("Dense")
