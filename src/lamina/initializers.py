@@ -519,3 +519,102 @@ def get(identifier):
         f"Could not interpret initializer identifier {identifier!r}: expected a name (one of "
         f"{', '.join(sorted(ALL_OBJECTS_DICT))}), a config dict, an Initializer or a callable."
     )
+
+
+# --- STFT ----------------------------------------------------------------------------------
+
+# Windows by name, symmetric of length m (scipy.signal.get_window's formulas for these names);
+# a periodic window is the symmetric one of length m + 1 without its last sample.
+_WINDOWS = {
+    "hann": lambda n, m: 0.5 - 0.5 * np.cos(2 * np.pi * n / (m - 1)),
+    "hamming": lambda n, m: 0.54 - 0.46 * np.cos(2 * np.pi * n / (m - 1)),
+    "blackman": lambda n, m: (0.42 - 0.5 * np.cos(2 * np.pi * n / (m - 1))
+                              + 0.08 * np.cos(4 * np.pi * n / (m - 1))),
+    "bartlett": lambda n, m: np.where(n <= (m - 1) / 2.0, 2.0 * n / (m - 1),
+                                      2.0 - 2.0 * n / (m - 1)),
+    "boxcar": lambda n, m: np.ones_like(n),
+    "cosine": lambda n, m: np.sin(np.pi / m * (n + 0.5)),
+}
+
+
+def get_window(window: str, length: int, periodic: bool = False) -> np.ndarray:
+    """The window ``window`` (``"hann"``, ``"hamming"``, ``"blackman"``, ``"bartlett"``,
+    ``"boxcar"``, ``"cosine"``) of ``length`` samples, symmetric or ``periodic``.
+
+    >>> get_window("hann", 3).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    if window not in _WINDOWS:
+        raise ValueError(f"Unknown window {window!r}: expected one of {sorted(_WINDOWS)} or an "
+                         "array of samples.")
+    if length <= 1:
+        return np.ones(length)
+    m = length + 1 if periodic else length
+    w = _WINDOWS[window](np.arange(m, dtype="float64"), m)
+    return w[:length] if periodic else w
+
+
+class STFT(Initializer):
+    """The real (cosine) or imaginary (sine) DFT basis, windowed, as a 1-D convolution kernel
+    of shape ``(frame_length, 1, fft_length // 2 + 1)``: convolving a signal with it gives its
+    short-time Fourier transform (``layers.STFTSpectrogram``).
+
+    ``scaling="density"`` divides by ``sqrt(sum(window^2))``, ``"spectrum"`` by
+    ``sum(|window|)``, ``None`` leaves the basis unscaled.
+
+    >>> tuple(STFT("imag", "hann")((16, 1, 9)).shape)
+    (16, 1, 9)
+    """
+
+    def __init__(self, side: str = "real", window="hann", scaling: str | None = "density",
+                 periodic: bool = False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT: side should be 'real' or 'imag', not {side!r}")
+        if isinstance(window, str):
+            get_window(window, 1)  # refuses unknown names now
+        if scaling is not None and scaling not in ("density", "spectrum"):
+            raise ValueError("STFT: scaling is invalid, it must be `None`, 'density' or "
+                             f"'spectrum'. Received scaling={scaling!r}")
+        self.side = side
+        self.window = window
+        self.scaling = scaling
+        self.periodic = periodic
+
+    def __call__(self, shape, dtype=None):
+        dtype = _dtype(dtype)
+        frame_length, _, bins = shape
+        win = None
+        scale = 1.0
+        if self.window is not None:
+            win = self.window
+            if isinstance(win, str):
+                win = get_window(win, frame_length, self.periodic)
+            win = ops.convert_to_tensor(np.asarray(win), dtype=dtype)
+            if win.ndim != 1 or win.shape[-1] != frame_length:
+                raise ValueError("STFT: the shape of `window` must be equal to [frame_length]. "
+                                 f"Received: window shape={tuple(win.shape)}")
+            win = ops.reshape(win, (frame_length, 1, 1))
+            if self.scaling == "density":
+                scale = ops.sqrt(ops.sum(ops.square(win)))
+            elif self.scaling == "spectrum":
+                scale = ops.sum(ops.abs(win))
+        # computed in `dtype` with the same ops in the same order as Keras, so the float32
+        # kernels agree to the last bit (their phases reach hundreds of radians)
+        freq = ops.reshape(ops.arange(bins, dtype=dtype), (1, 1, bins)) / ((bins - 1) * 2)
+        time = ops.reshape(ops.arange(frame_length, dtype=dtype), (frame_length, 1, 1))
+        phase = (-2 * time) * freq * ops.arccos(ops.convert_to_tensor(-1.0, dtype=dtype))
+        kernel = ops.cos(phase) if self.side == "real" else ops.sin(phase)
+        kernel = ops.cast(kernel, dtype)
+        if win is not None:
+            kernel = kernel * win / scale
+        return kernel
+
+    def get_config(self):
+        return {"side": self.side, "window": self.window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
+STFTInitializer = STFT
+stft = STFT
+__all__ += ["STFT", "STFTInitializer", "get_window", "stft"]
+ALL_OBJECTS_DICT.update({"STFT": STFT, "STFTInitializer": STFT, "stft": STFT})

@@ -470,3 +470,88 @@ def test_torch_module_wrapper_weights_and_file_layout_match_keras(keras, rng, tm
     # Keras pickles the module into the config; lamina refuses to unpickle, and says so
     with pytest.raises(ValueError, match="pickled"):
         lamina.models.load_model(tmp_path / "keras.keras")
+
+
+# -- STFT initializer, STFTSpectrogram, MelSpectrogram ---------------------------------------
+
+@pytest.mark.parametrize("side", ["real", "imag"])
+@pytest.mark.parametrize("window,scaling,periodic", [
+    ("hann", "density", False), ("hamming", "spectrum", True), (None, None, False),
+    ("blackman", "density", True), ("bartlett", None, False), ("boxcar", "spectrum", False),
+])
+def test_stft_initializer_matches_keras_bit_for_bit(keras, side, window, scaling, periodic):
+    for shape in [(256, 1, 129), (31, 1, 33)]:
+        ours = lamina.initializers.STFT(side, window, scaling, periodic)(shape)
+        theirs = keras.initializers.STFT(side, window, scaling, periodic)(shape)
+        np.testing.assert_array_equal(np_of(lamina, ours), np_of(keras, theirs))
+    init = lamina.initializers.get({"class_name": "STFTInitializer",
+                                    "config": {"side": side, "window": window}})
+    assert init.get_config() == keras.initializers.STFT(side, window).get_config()
+
+
+STFT_KW = [
+    ({}, (2, 100, 1)),
+    ({"data_format": "channels_first"}, (2, 2, 90)),
+    ({"expand_dims": True, "padding": "same"}, (1, 77, 3)),
+    ({"expand_dims": True, "data_format": "channels_first", "frame_step": 3, "fft_length": 32,
+      "scaling": "spectrum", "window": "hamming", "periodic": True}, (2, 2, 50)),
+]
+
+
+@pytest.mark.parametrize("mode", ["log", "magnitude", "psd", "real", "imag", "angle", "stft"])
+@pytest.mark.parametrize("kwargs,shape", STFT_KW)
+def test_stft_spectrogram_matches_keras(keras, rng, mode, kwargs, shape):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k = keras.layers.STFTSpectrogram(mode=mode, frame_length=20, **kwargs)
+        m = lamina.layers.STFTSpectrogram(mode=mode, frame_length=20, **kwargs)
+    k.build(shape)
+    m.build(shape)
+    assert [(w.name, tuple(w.shape), w.trainable) for w in m.weights] == [
+        (w.name, tuple(w.shape), w.trainable) for w in k.weights]
+    for a, b in zip(m.get_weights(), k.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the initial kernels, not set: drawn the same
+    x = rng.normal(size=shape).astype("float32")
+    close(np_of(lamina, m(x)), np_of(keras, k(x)), atol=1e-5)
+    sym = (None,) + shape[1:]
+    assert m.compute_output_shape(sym) == tuple(k.compute_output_shape(sym))
+    assert config_without_name(m) == config_without_name(k)
+
+
+MEL_KW = [
+    ({"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 8}, (2, 300)),
+    ({"fft_length": 128, "sequence_length": 100, "sequence_stride": 32, "num_mel_bins": 20,
+      "power_to_db": False, "mag_exp": 1.0, "sampling_rate": 8000, "max_freq": 3000.0,
+      "min_freq": 100.0}, (3, 500)),
+    ({"fft_length": 64, "sequence_stride": 20, "top_db": 20.0, "ref_power": 2.0}, (333,)),
+    ({"fft_length": 64, "sequence_stride": 20, "window": None}, (2, 200)),
+]
+
+
+@pytest.mark.parametrize("kwargs,shape", MEL_KW)
+def test_mel_spectrogram_matches_keras(keras, rng, kwargs, shape):
+    k = keras.layers.MelSpectrogram(**kwargs)
+    m = lamina.layers.MelSpectrogram(**kwargs)
+    x = rng.normal(size=shape).astype("float32")
+    # Keras on torch builds the filter edges with torch.linspace in float32; lamina's linspace
+    # rounds from float64, one ulp apart at times, which moves a filter weight by ~1e-5: hence
+    # 1e-4 here (the filters themselves are compared at 1e-5 below)
+    close(np_of(lamina, m(x)), np_of(keras, k(x)), rtol=1e-4, atol=1e-3)
+    bins = kwargs["fft_length"] // 2 + 1
+    args = (kwargs.get("num_mel_bins", 128), bins, kwargs.get("sampling_rate", 16000),
+            m.min_freq, m.max_freq)
+    close(np_of(lamina, m.linear_to_mel_weight_matrix(*args)),
+          np_of(keras, k.linear_to_mel_weight_matrix(*args)), atol=1e-5)
+    assert m.compute_output_shape(shape) == tuple(k.compute_output_shape(shape))
+    assert config_without_name(m) == config_without_name(k)
+
+
+def _audio_model(lib):
+    inp = lib.layers.Input(shape=(120, 1))
+    x = lib.layers.STFTSpectrogram(frame_length=32, frame_step=8, name="stft")(inp)
+    return lib.Model(inp, lib.layers.Dense(3, name="head")(x))
+
+
+def test_stft_spectrogram_files_interchange(keras, rng, tmp_path):
+    x = rng.normal(size=(2, 120, 1)).astype("float32")
+    roundtrip_both_ways(keras, _audio_model, x, tmp_path)

@@ -7,6 +7,7 @@ aliases for them (``MaxPool2D``) in its ``__all__``; they are all gathered here.
 from lamina.layers import (
     activations,
     attention,
+    audio,
     convolutional,
     core,
     merging,
@@ -22,7 +23,7 @@ from lamina.layers.input_spec import InputSpec  # noqa: F401 (public name)
 from lamina.layers.layer import Layer
 
 _FAMILIES = (core, regularization, reshaping, convolutional, pooling, normalization, merging,
-             attention, activations, recurrent, preprocessing)
+             attention, activations, recurrent, preprocessing, audio)
 
 _BY_NAME = {"InputLayer": InputLayer, "Layer": Layer}
 for _family in _FAMILIES:
