@@ -16,14 +16,13 @@ arrays, which ``fit``, ``evaluate`` and ``predict`` take directly.
 
 from __future__ import annotations
 
-import collections
-import concurrent.futures
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
+
+from lamina.utils.dataset_streams import parallel_map, prefetched, shuffled
 
 AUTOTUNE = -1
 INFINITE = -1  # cardinality of a data set that never ends (tf.data.INFINITE_CARDINALITY)
@@ -108,78 +107,6 @@ def _workers(num_parallel_calls) -> int:
             f"{num_parallel_calls!r}"
         )
     return int(num_parallel_calls)
-
-
-# -- iteration helpers -------------------------------------------------------------------------
-
-def _parallel_map(source: Iterable, fn, workers: int) -> Iterator:
-    """``fn`` on each element in a thread pool (decoding and NumPy release the GIL), results
-    in the input order."""
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        pending: collections.deque = collections.deque()
-        for element in source:
-            pending.append(pool.submit(fn, element))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-_DONE = object()
-
-
-def _prefetched(source: Iterable, size: int) -> Iterator:
-    """Elements produced ahead by a background thread, at most ``size`` waiting."""
-    buffer: queue.Queue = queue.Queue(maxsize=size)
-    stop = threading.Event()
-
-    def produce():
-        try:
-            for element in source:
-                while not stop.is_set():
-                    try:
-                        buffer.put((element, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            buffer.put((_DONE, None))
-        except BaseException as e:  # handed to the consumer, raised there
-            buffer.put((_DONE, e))
-
-    thread = threading.Thread(target=produce, daemon=True)
-    thread.start()
-    try:
-        while True:
-            element, error = buffer.get()
-            if element is _DONE:
-                if error is not None:
-                    raise error
-                return
-            yield element
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                buffer.get_nowait()
-            except queue.Empty:
-                thread.join(0.05)
-
-
-def _shuffled(source: Iterable, buffer_size: int, rng: np.random.RandomState) -> Iterator:
-    """tf.data's buffered shuffle: each output is a random pick from the next
-    ``buffer_size`` elements."""
-    buffer = []
-    for element in source:
-        if len(buffer) < buffer_size:
-            buffer.append(element)
-            continue
-        i = rng.randint(buffer_size)
-        yield buffer[i]
-        buffer[i] = element
-    rng.shuffle(buffer)
-    yield from buffer
 
 
 class Dataset:
@@ -317,7 +244,7 @@ class Dataset:
 
         if workers == 1:
             return Dataset(lambda: (apply(e) for e in self), self.cardinality())
-        return Dataset(lambda: _parallel_map(self, apply, workers), self.cardinality())
+        return Dataset(lambda: parallel_map(self, apply, workers), self.cardinality())
 
     def batch(self, batch_size: int, drop_remainder: bool = False, num_parallel_calls=None,
               deterministic=None, name=None) -> Dataset:
@@ -446,7 +373,7 @@ class Dataset:
 
         def elements():
             s = int(seeds.randint(2**31 - 1)) if reshuffle_each_iteration else fixed
-            return _shuffled(self, size, np.random.RandomState(s))
+            return shuffled(self, size, np.random.RandomState(s))
 
         return Dataset(elements, self.cardinality())
 
@@ -557,7 +484,7 @@ class Dataset:
         size = 2 if size < 0 else size
         if size == 0:
             return self
-        return Dataset(lambda: _prefetched(self, size), self.cardinality())
+        return Dataset(lambda: prefetched(self, size), self.cardinality())
 
     def apply(self, transformation_func: Callable) -> Dataset:
         """``transformation_func(self)``."""
