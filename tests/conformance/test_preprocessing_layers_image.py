@@ -152,9 +152,10 @@ def test_center_crop(keras, rng, shape):
 def _fixed(transformation):
     """Keras' transformation with its tensors as NumPy arrays (so lamina gets no torch)."""
     if isinstance(transformation, dict):
-        return {k: _k(v).copy() if hasattr(v, "detach") else v
-                for k, v in transformation.items()}
-    return transformation
+        return {k: _fixed(v) for k, v in transformation.items()}
+    if isinstance(transformation, (list, tuple)):
+        return type(transformation)(_fixed(v) for v in transformation)
+    return _k(transformation).copy() if hasattr(transformation, "detach") else transformation
 
 
 def _compare_fixed(keras_layer, lamina_layer, x, atol=1e-4):
@@ -433,6 +434,91 @@ def test_more_inference_and_configs(keras, rng, name, kwargs):
     x = _images(rng, (2, 5, 6, 3))
     _close(getattr(lamina.layers, name)(**kwargs)(x, training=False),
            getattr(keras.layers, name)(**kwargs)(x, training=False))
+    mine = getattr(lamina.layers, name)(**kwargs).get_config()
+    theirs = getattr(keras.layers, name)(**kwargs).get_config()
+    assert set(mine) - {"name", "dtype"} == set(theirs) - {"name", "dtype"}
+    for key in set(theirs) - {"name", "dtype"}:
+        a, b = mine[key], theirs[key]
+        assert (list(a) if isinstance(a, tuple) else a) == (list(b) if isinstance(b, tuple) else b), key
+    getattr(lamina.layers, name).from_config(theirs)
+
+
+# -- policies, CLAHE, box counts and pipelines ------------------------------------------------
+
+@pytest.mark.parametrize("kwargs", [{"num_ops": 1}, {"num_ops": 1, "factor": 0.8}])
+def test_rand_augment_fixed(keras, rng, kwargs):
+    # one op per call: Keras runs every op each round and its torch affine_transform edits
+    # the drawn matrix in place, so a warp chosen in a later round is not the one drawn
+    # and its torch RandomBrightness adds in place, so every round brightens whatever op was
+    # chosen: the drawn brightness is set to 0 here
+    x = np.round(_images(rng, (3, 8, 9, 3)))
+    k, mine = keras.layers.RandAugment(**kwargs), lamina.layers.RandAugment(**kwargs)
+    kt = keras.ops.convert_to_tensor
+    for _ in range(8):
+        t = k.get_random_transformation(x, training=True)
+        t["transforms"]["random_brightness"]["rgb_delta"] = keras.ops.zeros((3, 1, 1, 1))
+        fixed = _fixed(t)
+        _close(mine.transform_images(x, fixed), k.transform_images(kt(x), t), atol=5e-2)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"all_ops": False, "num_chains": 2, "chain_depth": 2}])
+def test_aug_mix_fixed(keras, rng, kwargs):
+    x = np.round(_images(rng, (3, 8, 9, 3)))
+    k, mine = keras.layers.AugMix(**kwargs), lamina.layers.AugMix(**kwargs)
+    for _ in range(3):
+        _compare_fixed(k, mine, x, atol=5e-2)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"clip_limit": 2.0, "tile_grid_size": (3, 2)},
+                                    {"clip_limit": 40.0, "tile_grid_size": (2, 2)},
+                                    {"clip_limit": 0.0, "tile_grid_size": (2, 5)},
+                                    {"value_range": (0, 1), "tile_grid_size": (3, 4)}])
+def test_clahe_as_keras(keras, rng, kwargs):
+    high = kwargs.get("value_range", (0, 255))[1]
+    # sizes whose tiles need at most one row/column of padding: there numpy's "symmetric"
+    # padding (Keras' intent, and lamina's) and the "replicate" Keras' torch backend uses agree
+    x = _images(rng, (2, 41, 39, 3), scale=high)
+    name = "ContrastLimitedAdaptiveHistogramEqualization"
+    _close(getattr(lamina.layers, name)(**kwargs)(x), getattr(keras.layers, name)(**kwargs)(x),
+           atol=1e-3 * high)
+    xc = np.ascontiguousarray(np.moveaxis(x, -1, 1))
+    _close(getattr(lamina.layers, name)(**kwargs, data_format="channels_first")(xc),
+           getattr(keras.layers, name)(**kwargs, data_format="channels_first")(xc),
+           atol=1e-3 * high)
+
+
+def test_max_num_bounding_boxes_as_keras(keras, rng):
+    x = _images(rng, (2, 6, 6, 3))
+    boxes = rng.uniform(0, 6, (2, 5, 4)).astype("float32")
+    labels = rng.integers(0, 3, (2, 5)).astype("int32")
+    for n in (3, 5, 8):
+        data = {"images": x, "bounding_boxes": {"boxes": boxes, "labels": labels}}
+        out = lamina.layers.MaxNumBoundingBoxes(n, bounding_box_format="xyxy")(dict(data))
+        ref = keras.layers.MaxNumBoundingBoxes(n, bounding_box_format="xyxy")(
+            {"images": x, "bounding_boxes": {"boxes": boxes, "labels": labels}})
+        _close(out["bounding_boxes"]["boxes"], ref["bounding_boxes"]["boxes"])
+        _close(out["bounding_boxes"]["labels"], ref["bounding_boxes"]["labels"])
+
+
+def test_pipeline_as_keras_and_config(keras, rng):
+    x = _images(rng, (2, 9, 9, 3))
+    mine = lamina.layers.Pipeline([lamina.layers.Resizing(6, 6), lamina.layers.CenterCrop(4, 5),
+                                   lamina.layers.Rescaling(1 / 255)])
+    theirs = keras.layers.Pipeline([keras.layers.Resizing(6, 6), keras.layers.CenterCrop(4, 5),
+                                    keras.layers.Rescaling(1 / 255)])
+    _close(mine(x), theirs(x))
+    rebuilt = lamina.layers.Pipeline.from_config(theirs.get_config())
+    assert [type(v).__name__ for v in rebuilt.layers] == ["Resizing", "CenterCrop", "Rescaling"]
+    _close(rebuilt(x), theirs(x))
+    assert keras.layers.Pipeline.from_config(mine.get_config()) is not None
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("RandAugment", {"num_ops": 3, "factor": 0.4}), ("AugMix", {"all_ops": False}),
+    ("ContrastLimitedAdaptiveHistogramEqualization", {"clip_limit": 3.0}),
+    ("MaxNumBoundingBoxes", {"max_number": 4}),
+])
+def test_policy_configs(keras, rng, name, kwargs):
     mine = getattr(lamina.layers, name)(**kwargs).get_config()
     theirs = getattr(keras.layers, name)(**kwargs).get_config()
     assert set(mine) - {"name", "dtype"} == set(theirs) - {"name", "dtype"}

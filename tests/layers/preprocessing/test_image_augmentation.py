@@ -42,6 +42,8 @@ RANDOM_LAYERS = [
                                          saturation_factor=(0.3, 0.7), hue_factor=0.2, **k),
     lambda **k: layers.MixUp(**k),
     lambda **k: layers.CutMix(**k),
+    lambda **k: layers.RandAugment(num_ops=3, factor=0.6, **k),
+    lambda **k: layers.AugMix(**k),
     lambda **k: layers.RandomCrop(5, 6, **k),
 ]
 
@@ -177,6 +179,28 @@ def test_elastic_field_is_smooth_and_zero_scale_is_identity():
     out = _np(layers.RandomElasticTransform((1, 1), scale=0.5, seed=4)(ramp))
     assert not np.allclose(out, ramp)
     assert np.abs(np.diff(out[0, :, :, 0], axis=0)).max() < 60  # no tearing
+
+
+def test_pipeline_passes_training_and_dicts():
+    x = _images((2, 8, 8, 3))
+    pipe = layers.Pipeline([layers.RandomFlip(seed=0), layers.RandomRotation(0.3, seed=0)])
+    np.testing.assert_array_equal(_np(pipe(x, training=False)), x)
+    out = pipe({"images": x, "labels": np.array([1, 2])})
+    assert tuple(out["images"].shape) == x.shape and _np(out["labels"]).tolist() == [1, 2]
+    model = lamina.Sequential([lamina.Input((8, 8, 3)), pipe, layers.Flatten()])
+    np.testing.assert_allclose(model.predict(x, verbose=0), x.reshape(2, -1))
+    with pytest.raises(ValueError, match="Pipeline"):
+        layers.Pipeline(layers.RandomFlip())
+
+
+def test_max_num_bounding_boxes_pads_and_cuts():
+    data = {"images": np.zeros((1, 4, 4, 3), "float32"),
+            "bounding_boxes": {"boxes": np.arange(12, dtype="float32").reshape(1, 3, 4),
+                               "labels": np.array([[5, 6, 7]])}}
+    cut = layers.MaxNumBoundingBoxes(2, bounding_box_format="xyxy")(dict(data))
+    assert _np(cut["bounding_boxes"]["labels"]).tolist() == [[5, 6]]
+    padded = layers.MaxNumBoundingBoxes(4, fill_value=-2, bounding_box_format="xyxy")(dict(data))
+    assert _np(padded["bounding_boxes"]["boxes"])[0, 3].tolist() == [-2, -2, -2, -2]
 
 
 def test_random_crop_offsets_and_inference():

@@ -540,21 +540,31 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     return out.squeeze(0) if squeeze else out
 
 
-def sample_beta(shape, concentration1, concentration0, generator=None, dtype=torch.float32):
-    """Beta draws repeatable from ``generator`` (torch's Beta sampler only reads the global
-    generator, so it runs on a global state forked and seeded from ``generator``)."""
+def _seeded_sample(distribution, generator, dtype):
+    """One draw of a torch distribution, repeatable from ``generator``: torch's Beta, Gamma
+    and Dirichlet samplers only read the global generator, so they run on a forked global
+    state seeded from ``generator``."""
     seed = int(torch.randint(0, 2**62, (1,), generator=generator).item()) \
         if generator is not None else None
-    devices = [generator.device] if generator is not None and generator.device.type != "cpu" \
-        else []
-    with torch.random.fork_rng(devices=devices):
+    device = generator.device if generator is not None else torch.device("cpu")
+    with torch.random.fork_rng(devices=[device] if device.type != "cpu" else []):
         if seed is not None:
             torch.manual_seed(seed)
-        a = torch.full(tuple(shape), float(concentration1), dtype=torch.float32)
-        b = torch.full(tuple(shape), float(concentration0), dtype=torch.float32)
-        out = torch.distributions.Beta(a, b).sample()
-    device = generator.device if generator is not None else "cpu"
+        out = distribution.sample()
     return out.to(device=device, dtype=_dtype(dtype))
+
+
+def sample_beta(shape, concentration1, concentration0, generator=None, dtype=torch.float32):
+    """Beta(concentration1, concentration0) draws of ``shape``, repeatable from ``generator``."""
+    a = torch.full(tuple(shape), float(concentration1), dtype=torch.float32)
+    b = torch.full(tuple(shape), float(concentration0), dtype=torch.float32)
+    return _seeded_sample(torch.distributions.Beta(a, b), generator, dtype)
+
+
+def sample_dirichlet(concentration, generator=None, dtype=torch.float32):
+    """One Dirichlet draw with the given concentrations, repeatable from ``generator``."""
+    alpha = torch.as_tensor([float(c) for c in concentration], dtype=torch.float32)
+    return _seeded_sample(torch.distributions.Dirichlet(alpha), generator, dtype)
 
 
 def _dtype(dtype):
@@ -584,3 +594,59 @@ def gaussian_blur_zero_padded(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data
     out = F.conv2d(x, k2.expand(c, 1, *k2.shape), padding=(int(kh) // 2, int(kw) // 2),
                    groups=c)
     return _back(out, squeeze, data_format, dtype)
+
+
+def clahe(images, clip_limit=4.0, tile_grid_size=(8, 8)):
+    """Contrast-limited adaptive histogram equalisation of ``(N, H, W, C)`` images on the
+    [0, 255] scale (float32 out): per-tile 256-bin histograms, clipped at
+    ``int(clip_limit * tile_area / 256)`` with the excess spread evenly, mapped through their
+    normalised CDFs and blended bilinearly between the four nearest tile centres (Keras'
+    recipe)."""
+    x = _t(images).to(torch.float32)
+    n, h, w, c = x.shape
+    gh, gw = (int(v) for v in tile_grid_size)
+    th, tw = -(-h // gh), -(-w // gw)
+    ph, pw = th * gh - h, tw * gw - w
+    if ph or pw:
+        # numpy's "symmetric" padding: the edge pixel repeated, then the image mirrored
+        rows = torch.cat([torch.arange(h), h - 1 - torch.arange(ph) % h]) if ph else torch.arange(h)
+        cols = torch.cat([torch.arange(w), w - 1 - torch.arange(pw) % w]) if pw else torch.arange(w)
+        x = x[:, rows.to(x.device)][:, :, cols.to(x.device)]
+    levels = torch.clamp(x.to(torch.int64), 0, 255)
+    tiles = levels.reshape(n, gh, th, gw, tw, c).permute(0, 1, 3, 5, 2, 4).reshape(
+        n, gh, gw, c, th * tw)
+    hist = torch.zeros(n, gh, gw, c, 256, dtype=torch.float32, device=x.device)
+    hist.scatter_add_(-1, tiles, torch.ones_like(tiles, dtype=torch.float32))
+    area = float(th * tw)
+    if clip_limit > 0:
+        # the limit is cut to a whole count, as Keras does (OpenCV also keeps it >= 1)
+        clipped = torch.clamp(hist, max=float(int(float(clip_limit) * area / 256.0)))
+        hist = clipped + (hist - clipped).sum(-1, keepdim=True) / 256.0
+    cdf = torch.cumsum(hist, -1)
+    cdf_min = cdf.amin(-1, keepdim=True)
+    denominator = area - cdf_min
+    denominator = torch.where(denominator == 0, torch.ones_like(denominator), denominator)
+    table = torch.clamp((cdf - cdf_min) * 255.0 / denominator, 0, 255)
+    # one ring of tiles copied outwards, so border pixels blend with themselves
+    table = torch.cat([table[:, :1], table, table[:, -1:]], 1)
+    table = torch.cat([table[:, :, :1], table, table[:, :, -1:]], 2)  # (n, gh+2, gw+2, c, 256)
+
+    def axis_weights(size, tile, grid):
+        pos = (torch.arange(size, dtype=torch.float32, device=x.device) - tile / 2.0) / tile + 1
+        low = torch.floor(pos)
+        frac = pos - low
+        return (torch.clamp(low, 0, grid + 1).long(), torch.clamp(low + 1, 0, grid + 1).long(),
+                frac)
+
+    y0, y1, wy = axis_weights(th * gh, th, gh)
+    x0, x1, wx = axis_weights(tw * gw, tw, gw)
+    b = torch.arange(n, device=x.device)[:, None, None, None]
+    ch = torch.arange(c, device=x.device)[None, None, None, :]
+
+    def look(yi, xi):
+        return table[b, yi[None, :, None, None], xi[None, None, :, None], ch, levels]
+
+    wy, wx = wy[None, :, None, None], wx[None, None, :, None]
+    top = look(y0, x0) * (1 - wx) + look(y0, x1) * wx
+    bottom = look(y1, x0) * (1 - wx) + look(y1, x1) * wx
+    return (top * (1 - wy) + bottom * wy)[:, :h, :w, :]

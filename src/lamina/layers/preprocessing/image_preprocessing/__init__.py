@@ -1,10 +1,19 @@
 """The image preprocessing and augmentation layers (one class per file)."""
 
+from lamina.layers.preprocessing.image_preprocessing.aug_mix import AugMix
 from lamina.layers.preprocessing.image_preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.image_preprocessing.center_crop import CenterCrop
+from lamina.layers.preprocessing.image_preprocessing.contrast_limited_adaptive_histogram_equalization import (  # noqa: E501
+    ContrastLimitedAdaptiveHistogramEqualization,
+)
 from lamina.layers.preprocessing.image_preprocessing.cut_mix import CutMix
 from lamina.layers.preprocessing.image_preprocessing.equalization import Equalization
+from lamina.layers.preprocessing.image_preprocessing.max_num_bounding_boxes import (
+    MaxNumBoundingBoxes,
+)
 from lamina.layers.preprocessing.image_preprocessing.mix_up import MixUp
+from lamina.layers.preprocessing.image_preprocessing.pipeline import Pipeline
+from lamina.layers.preprocessing.image_preprocessing.rand_augment import RandAugment
 from lamina.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness
 from lamina.layers.preprocessing.image_preprocessing.random_color_degeneration import (
     RandomColorDegeneration,
@@ -42,4 +51,6 @@ __all__ = [
     "RandomPosterization", "RandomColorDegeneration", "Solarization", "AutoContrast",
     "Equalization", "RandomShear", "RandomPerspective", "RandomElasticTransform",
     "RandomErasing", "RandomGaussianBlur", "RandomColorJitter", "MixUp", "CutMix",
+    "AugMix", "RandAugment", "ContrastLimitedAdaptiveHistogramEqualization",
+    "MaxNumBoundingBoxes", "Pipeline",
 ]
