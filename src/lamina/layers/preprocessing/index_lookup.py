@@ -209,6 +209,8 @@ class IndexLookup(Layer):
         start = self._token_start_index()
         self._tokens = list(tokens)
         self._index = {t: start + i for i, t in enumerate(self._tokens)}
+        if self.mask_token is not None:  # the mask's index, found by the same single lookup
+            self._index[self.mask_token] = 0 if self.output_mode == "int" else _INT64_MAX
         self._record_vocabulary_size()
 
     def _record_vocabulary_size(self):
@@ -246,10 +248,13 @@ class IndexLookup(Layer):
 
     def update_state(self, data) -> None:
         """Count the tokens of one batch (each row a document)."""
+        self._count_rows(self._rows(data))
+
+    def _count_rows(self, rows) -> None:
+        """Count already-normalized documents (lists of tokens)."""
         if self._has_input_vocabulary:
             raise ValueError(f"Cannot adapt layer '{self.name}' after setting a static "
                              "vocabulary via the `vocabulary` argument.")
-        rows = self._rows(data)
         for row in rows:
             self._token_counts.update(row)
         if self.output_mode == "tf_idf":
@@ -319,8 +324,9 @@ class IndexLookup(Layer):
         flat = tokens.reshape(-1).tolist()
         default = self._token_start_index() - self.num_oov_indices if self.num_oov_indices == 1 \
             else -1
-        ids = np.fromiter((self._index.get(t, default) for t in flat), np.int64, len(flat))
-        if self.mask_token is not None:
+        get = self._index.get
+        ids = np.fromiter((get(t, default) for t in flat), np.int64, len(flat))
+        if self.mask_token is not None and not self._tokens:  # no vocabulary installed yet
             mask_value = 0 if self.output_mode == "int" else _INT64_MAX
             ids[[t == self.mask_token for t in flat]] = mask_value
         if self.num_oov_indices == 0:

@@ -177,7 +177,7 @@ class TextVectorization(Layer):
             tokens = [list(r) for r in tokens.tolist()]
         elif tokens and not isinstance(tokens[0], list):
             tokens = [tokens]
-        self._lookup_layer.update_state(tokens)
+        self._lookup_layer._count_rows(tokens)  # tokens are str already
 
     def finalize_state(self) -> None:
         self._lookup_layer.finalize_state()
@@ -214,7 +214,10 @@ class TextVectorization(Layer):
             return backend.convert_to_tensor(ids)
         scalar = not tokens or not isinstance(tokens[0], list)
         rows = [tokens] if scalar else tokens
-        ids = [lookup.lookup_ids(np.array(r, dtype=object)) for r in rows]
+        # one lookup for the whole batch, then cut back into rows
+        flat = np.empty(sum(len(r) for r in rows), dtype=object)
+        flat[:] = [t for r in rows for t in r]
+        ids = np.split(lookup.lookup_ids(flat), np.cumsum([len(r) for r in rows])[:-1])
         if self._output_mode != "int":
             out = categorical.encode_rows(ids, self._output_mode, lookup._depth(), "float32",
                                           idf_weights=lookup.idf_weights)
