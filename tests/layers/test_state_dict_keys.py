@@ -104,3 +104,22 @@ def test_state_dict_loads_in_a_process_with_another_hash_seed(tmp_path):
         outs.append(np.load(out))
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6, atol=1e-6)
     assert "1.gamma" in str(list(torch.load(state)))
+
+
+def test_sublayers_first_built_inside_a_shape_only_run_get_real_variables():
+    class Chain(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.first, self.second = layers.Dense(4), layers.Dense(3)
+
+        def call(self, x):
+            return self.second(self.first(x))  # second is built on first's shape-only output
+
+    model = lamina.Sequential([lamina.Input((5,)), Chain()])
+    assert all(type(v).__name__ == "Variable" for v in model.weights)
+    assert len(model.state_dict()) == len(model.weights) == 4
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 5), "float32"), np.zeros((4, 3), "float32"), verbose=0)
+    x = np.ones((2, 5), "float32")
+    k1, b1, k2, b2 = model.get_weights()
+    np.testing.assert_allclose(model.predict(x, verbose=0), (x @ k1 + b1) @ k2 + b2, rtol=1e-5)

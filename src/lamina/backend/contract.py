@@ -11,6 +11,7 @@ CORE = {
     "LayerBase": "the base class of Layer (torch.nn.Module on torch, object elsewhere)",
     "Variable": "a trainable or non-trainable state tensor with .assign, .numpy, .name, .path",
     "make_variable": "make_variable(value, dtype, trainable, name) -> Variable",
+    "real_tensors": "context: new tensors are real inside a shape-only (fake) run",
     "is_tensor": "True for the engine's tensor type",
     "convert_to_tensor": "convert_to_tensor(x, dtype=None) -> tensor on the default device",
     "convert_to_numpy": "convert_to_numpy(x) -> numpy.ndarray (detached, on the host)",
@@ -23,6 +24,8 @@ CORE = {
     "compute_output_shapes": "run a function on shape-only tensors; return the output shapes",
     "no_grad": "context manager that turns off gradient tracking",
     "device_name": "device_name() -> 'cpu', 'cuda:0', ...",
+    "gpu_count": "gpu_count() -> how many GPUs the engine can use",
+    "built_with_cuda": "built_with_cuda() -> whether the engine was built with CUDA",
     "engine_info": "engine_info() -> lines describing the engine's version, threads, kernels",
     "gather_rows": "gather_rows(x, indices) -> rows of x (one batch of a shuffled data set)",
     "slice_rows": "slice_rows(x, start, stop) -> rows start:stop of x, a view where possible",
@@ -217,7 +220,13 @@ RNN = {  # recurrent kernels: fused where the engine has them, and the general l
     "input_dropout_mask": "input_dropout_mask(like, rate) -> 0 or 1/(1-rate) entries shaped like `like`",
 }
 
-MODULES = {"core": CORE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN,
+TAPE = {
+    "GradientTape": "TensorFlow's GradientTape on the engine's autograd (watch, gradient)",
+    "gradient": "gradient(target, source) -> d(sum target)/d(source) inside a forward pass",
+    "requiring_grad": "requiring_grad(x) -> a leaf copy of x that records for differentiation",
+}
+
+MODULES = {"core": CORE, "tape": TAPE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN,
            "conv": CONV, "rnn": RNN, "math": MATH, "linalg": LINALG, "image": IMAGE,
            "control_flow": CONTROL_FLOW, "nn_ops": NN_OPS, "symbolic": SYMBOLIC,
            "distributions": DISTRIBUTIONS}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 
 import numpy as np
 
@@ -35,19 +36,34 @@ from lamina.utils import registry
 _Tensor = None  # the engine tensor type, set lazily from backend
 
 
-class _CallContext:
-    """What the outermost call said about ``training``, for the layers inside it."""
+class _CallContext(threading.local):
+    """Per-thread call state (DESIGN rule 12, as Keras' ``global_state`` is thread-local), so
+    threads can predict at once and a ``fit`` in one does not set ``training`` in another."""
 
-    training = None
-    depth = 0  # how many layer calls are in progress
+    def __init__(self):
+        self.training = None  # what the outermost call said, for the layers inside it
+        self.depth = 0  # how many layer calls are in progress
+        # Keras' name scopes: a variable's path is the stack of names open when it was created
+        self.name_scopes = []
+        # the layers holding losses from the current outermost call (cleared when the next begins)
+        self.layers_with_losses = []
 
 
 CALL_CONTEXT = _CallContext()
 
-# Keras' name scopes: a variable's path is the stack of layer names open when it was created
-_NAME_SCOPES = []
-# the layers holding losses from the current outermost call (cleared when the next begins)
-_LAYERS_WITH_LOSSES = []
+
+def name_scope_stack() -> list:
+    """This thread's stack of open name scopes (``lamina.name_scope`` pushes onto it)."""
+    return CALL_CONTEXT.name_scopes
+
+
+def __getattr__(name):
+    # the module-level names this state had before it became per-thread
+    if name == "_NAME_SCOPES":
+        return CALL_CONTEXT.name_scopes
+    if name == "_LAYERS_WITH_LOSSES":
+        return CALL_CONTEXT.layers_with_losses
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _NameScope:
@@ -61,22 +77,24 @@ class _NameScope:
         self._pushed = False
 
     def __enter__(self):
-        top = _NAME_SCOPES[-1] if _NAME_SCOPES else None
+        stack = CALL_CONTEXT.name_scopes
+        top = stack[-1] if stack else None
         if top is not None and top.caller is self.caller and top.name == self.name:
             return self
-        _NAME_SCOPES.append(self)
+        stack.append(self)
         self._pushed = True
         return self
 
     def __exit__(self, *exc):
-        if self._pushed and _NAME_SCOPES:
-            _NAME_SCOPES.pop()
+        stack = CALL_CONTEXT.name_scopes
+        if self._pushed and stack:
+            stack.pop()
 
 
 def current_path() -> str:
     """The ``/``-joined names of the open name scopes (Keras' ``current_path()``)."""
     parts = []
-    for entry in _NAME_SCOPES:
+    for entry in CALL_CONTEXT.name_scopes:
         if entry.override_parent is not None:
             parts = [p for p in entry.override_parent.split("/") if p]
         parts.append(entry.name)
@@ -263,8 +281,9 @@ class Layer(backend.LayerBase):
         init = initializers.get(initializer)
         # Keras names unnamed variables from one session-wide counter: variable, variable_1...
         name = name or registry.unique_name("variable")
-        value = init(shape, dtype=dtype) if callable(init) else init
-        var = backend.make_variable(value, dtype=dtype, trainable=trainable, name=name)
+        with backend.real_tensors():  # also when first built inside a shape-only run
+            value = init(shape, dtype=dtype) if callable(init) else init
+            var = backend.make_variable(value, dtype=dtype, trainable=trainable, name=name)
         with _NameScope(self.name, self):
             var._lamina_path = f"{current_path()}/{name}"
         var._lamina_created_trainable = bool(trainable)
@@ -448,7 +467,7 @@ class Layer(backend.LayerBase):
     def add_loss(self, loss):
         """Add a loss tensor (e.g. from ``call``) to be added to the training loss."""
         if not self._losses:
-            _LAYERS_WITH_LOSSES.append(self)
+            CALL_CONTEXT.layers_with_losses.append(self)
         self._losses.append(loss)
 
     def _regularization_losses(self):
@@ -496,11 +515,11 @@ class Layer(backend.LayerBase):
 
     def __call__(self, *args, **kwargs):
         context = CALL_CONTEXT
-        if context.depth == 0 and _LAYERS_WITH_LOSSES:
+        if context.depth == 0 and context.layers_with_losses:
             # Keras clears the losses of the last call when a new outermost call begins
-            for layer in _LAYERS_WITH_LOSSES:
+            for layer in context.layers_with_losses:
                 layer._losses.clear()
-            _LAYERS_WITH_LOSSES.clear()
+            context.layers_with_losses.clear()
         context.depth += 1
         try:
             if self.built:
@@ -540,9 +559,10 @@ class Layer(backend.LayerBase):
                 kwargs["mask"] = mask
         if "mask" in kwargs and not self._call_takes_mask and not self._call_has_varkw:
             mask = kwargs.pop("mask")
-        outer = CALL_CONTEXT.training
+        context = CALL_CONTEXT
+        outer = context.training
         if training is not None:
-            CALL_CONTEXT.training = training
+            context.training = training
         try:
             if self._mixed and self.autocast:
                 outputs = self._call_mixed(args, kwargs)
@@ -552,7 +572,7 @@ class Layer(backend.LayerBase):
             self._explain_failure(e, inputs)
             raise
         finally:
-            CALL_CONTEXT.training = outer
+            context.training = outer
         if self.activity_regularizer is not None:
             for out in tree.flatten(outputs):
                 self.add_loss(self.activity_regularizer(out) / out.shape[0])
