@@ -20,6 +20,7 @@ from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
@@ -40,9 +41,11 @@ __all__ = [
     "Lamb",
     "Lion",
     "LossScaleOptimizer",
+    "MultiOptimizer",
     "Muon",
     "Nadam",
     "Optimizer",
+    "OptimizerMap",
     "RMSprop",
     "ScheduleFreeAdamW",
     "deserialize",
@@ -68,13 +71,15 @@ _BUILTINS = [
     Adafactor,
     Muon,
     ScheduleFreeAdamW,
+    MultiOptimizer,
 ]
 # Class names and their lowercase spellings, as Keras looks them up (case-insensitive).
 _ALL = {cls.__name__: cls for cls in _BUILTINS} | {cls.__name__.lower(): cls for cls in _BUILTINS}
 
-# The names get() accepts alone (a LossScaleOptimizer needs an inner optimizer).
+# The names get() accepts alone (a LossScaleOptimizer needs an inner optimizer, a
+# MultiOptimizer its map).
 _KNOWN_NAMES = ", ".join(
-    sorted(c.__name__.lower() for c in _BUILTINS if c is not LossScaleOptimizer)
+    sorted(c.__name__.lower() for c in _BUILTINS if c not in (LossScaleOptimizer, MultiOptimizer))
 )
 
 
