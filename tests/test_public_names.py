@@ -56,8 +56,6 @@ MISSING = {
         "AWQDTypePolicy", "DTypePolicyMap", "GPTQDTypePolicy", "Int4DTypePolicy",
         "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy")},
     "keras.export": {"ExportArchive": "export for serving (SavedModel/ONNX) is its own issue"},
-    "keras.initializers": {"stft": "STFT initializer: comes with the audio layers "
-                                   "(STFTSpectrogram), another issue"},
     "keras.layers": {
         "FlaxLayer": "wraps a Flax module: needs the JAX backend",
         "JaxLayer": "wraps a JAX function: needs the JAX backend",
@@ -65,13 +63,7 @@ MISSING = {
     },
     "keras.legacy": {"*": "see keras.legacy above"},
     "keras.legacy.saving": {"*": "see keras.legacy above"},
-    "keras.ops.image": {name: "image ops being added by the preprocessing-layers engineer"
-                        for name in ("elastic_transform", "extract_patches_3d",
-                                     "perspective_transform", "scale_and_translate",
-                                     "sobel_edges", "ssim")},
     "keras.optimizers": {
-        "MultiOptimizer": "new in Keras 3.13 (one optimizer per group of variables), not built",
-        "OptimizerMap": "see MultiOptimizer",
         "legacy": "keras.optimizers.legacy (whose classes only raise in Keras 3) not served",
     },
     "keras.optimizers.legacy": {"*": "see keras.optimizers legacy"},
@@ -83,10 +75,12 @@ MISSING = {
         "fake_quant_with_min_max_vars", "get", "pack_int4", "quantize_and_dequantize",
         "serialize", "unpack_int4")},
     "keras.utils": {
-        "bounding_boxes": "box format conversions (keras.utils.bounding_boxes) not built yet",
         "legacy": "keras.utils.legacy (Keras 2's serialize/deserialize) not built yet",
     },
-    "keras.utils.bounding_boxes": {"*": "see keras.utils bounding_boxes"},
+    "keras.utils.bounding_boxes": {
+        name: "box functions beyond formats/clip/crop/pad/IoU are not built yet" for name in (
+            "affine_transform", "compute_ciou", "decode_deltas_to_boxes",
+            "encode_box_to_deltas")},
     "keras.utils.legacy": {"*": "see keras.utils legacy"},
     "keras.visualization": {name: "drawing boxes, masks and galleries (matplotlib) not built yet"
                             for name in ("draw_bounding_boxes", "draw_segmentation_masks",

@@ -54,6 +54,10 @@ def __getattr__(name):
         import importlib
 
         return getattr(importlib.import_module(_FROM_PREPROCESSING[name]), name)
+    if name == "bounding_boxes":  # a module built on lamina.ops, loaded when first used
+        import importlib
+
+        return importlib.import_module("lamina.utils.bounding_boxes")
     raise AttributeError(f"module 'lamina.utils' has no attribute {name!r}")
 
 
