@@ -44,7 +44,7 @@ SKIP = {
     "jvp": "takes a function", "map": "takes a function", "scan": "takes a function",
     "switch": "takes functions", "vectorize": "takes a function",
     "vectorized_map": "takes a function", "while_loop": "takes functions",
-    "elastic_transform": "random (compared in test_image_ops_keras.py with a fixed seed)",
+    "elastic_transform": "random (compared in test_ops_image_keras.py from one global seed)",
 }
 # Known divergences, by case (op[input] or op#n): each says which side is right and why
 KNOWN = {
