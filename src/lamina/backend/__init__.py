@@ -11,7 +11,7 @@ _name = _config.backend()
 if _name == "torch":
     from lamina.backend.torch import (  # noqa: F401
         control_flow, conv, core, distributions, image, linalg, math, nn, nn_ops, ops, random,
-        rnn, symbolic,
+        rnn, symbolic, tape,
         train_step,
     )
 else:  # pragma: no cover - engines added by later work

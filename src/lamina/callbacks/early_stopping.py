@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import warnings
 
+from lamina.callbacks import keras2_names
 from lamina.callbacks.monitor_callback import MonitorCallback
 
 
@@ -103,7 +104,7 @@ class EarlyStopping(MonitorCallback):
 
     def get_monitor_value(self, logs):
         logs = logs or {}
-        value = logs.get(self.monitor)
+        value = keras2_names.lookup(logs, self.monitor)
         if value is None:
             warnings.warn(
                 f"Early stopping conditioned on metric `{self.monitor}` which is not "

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from lamina.callbacks import keras2_names
 from lamina.callbacks.callback import Callback
 
 
@@ -25,7 +26,9 @@ class History(Callback):
 
     def __init__(self):
         super().__init__()
-        self.history: dict[str, list] = {}
+        # under `lamina run`, Keras 2's names (history["acc"]) find the modern ones
+        self.history: dict[str, list] = keras2_names.MetricLogs() if keras2_names.ENABLED \
+            else {}
         self.epoch: list[int] = []
 
     def on_train_begin(self, logs=None):

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from lamina.callbacks import keras2_names
 from lamina.callbacks.monitor_callback import MonitorCallback
 from lamina.saving import weights_h5
 
@@ -124,7 +125,7 @@ class ModelCheckpoint(MonitorCallback):
             if self.verbose > 0:
                 _print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
             return True
-        current = logs.get(self.monitor)
+        current = keras2_names.lookup(logs, self.monitor)
         if current is None:
             warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=3)
             return True

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from lamina.callbacks import keras2_names
 from lamina.callbacks._lr import current_lr, optimizers_of
 from lamina.callbacks.monitor_callback import MonitorCallback
 
@@ -89,7 +90,7 @@ class ReduceLROnPlateau(MonitorCallback):
         multi = len(opts) > 1 or opts[0] is not self.model.optimizer
         for opt in opts:
             logs[f"learning_rate_{opt.name}" if multi else "learning_rate"] = current_lr(opt)
-        current = logs.get(self.monitor)
+        current = keras2_names.lookup(logs, self.monitor)
         if current is None:
             warnings.warn(
                 f"Learning rate reduction is conditioned on metric `{self.monitor}` which is not "

@@ -83,3 +83,65 @@ def _trainer_getattr(self, name):
 
 
 _trainer.Trainer.__getattr__ = _trainer_getattr
+
+
+# tf.keras 2's custom train_step reads `self.compiled_loss(y, y_pred,
+# regularization_losses=self.losses)` and `self.compiled_metrics.update_state(y, y_pred)`;
+# Keras 3 has compute_loss/compute_metrics instead. Both are thin views over those.
+class _CompiledLoss:
+    """``model.compiled_loss``: the compiled losses of a batch, tracked as tf.keras 2 did."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        model = self._model
+        model._build_compiled(y_true, y_pred)
+        total = None
+        if model._compile_loss is not None:
+            total, _ = model._compile_loss(y_true, y_pred, sample_weight)
+        for term in regularization_losses or ():
+            total = term if total is None else total + term
+        if total is None:
+            raise ValueError(f"Model '{model.name}' has no compiled loss: pass loss= to "
+                             "compile()")
+        if model._loss_tracker is not None:
+            from lamina.backend import core
+
+            with core.no_grad():
+                model._loss_tracker.update_state(total.detach(),
+                                                 sample_weight=int(y_pred.shape[0]))
+        return total
+
+    @property
+    def metrics(self):
+        return [self._model._loss_tracker] if self._model._loss_tracker is not None else []
+
+
+class _CompiledMetrics:
+    """``model.compiled_metrics``: update and read the compiled metrics (tf.keras 2)."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        model = self._model
+        if not model._compile_metrics.built:
+            model._build_compiled(y_true, y_pred)
+        from lamina.backend import core
+
+        with core.no_grad():
+            model._compile_metrics.update_state(y_true, y_pred, sample_weight)
+
+    def reset_state(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    @property
+    def metrics(self):
+        compiled = self._model._compile_metrics
+        return list(compiled.metrics) if compiled is not None and compiled.built else []
+
+
+_trainer.Trainer.compiled_loss = property(lambda self: _CompiledLoss(self))
+_trainer.Trainer.compiled_metrics = property(lambda self: _CompiledMetrics(self))

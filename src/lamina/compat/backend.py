@@ -14,6 +14,7 @@ kept for its common use, reading a model's intermediate outputs from symbolic te
 
 from __future__ import annotations
 
+import builtins as _builtins
 import gc as _gc
 
 import numpy as _np
@@ -22,6 +23,8 @@ from lamina import config as _config
 from lamina import ops as _ops
 from lamina import random as _random
 from lamina.backend import core as _core
+from lamina.backend import tape as _tape
+from lamina.layers import layer as _layer_module
 from lamina.ops.symbolic import SymbolicTensor as _Symbolic
 from lamina.utils import dtype_utils as _dtype_utils
 from lamina.utils import registry as _registry
@@ -65,12 +68,80 @@ is_int_dtype = _dtype_utils.is_int_dtype
 
 
 def learning_phase():
-    """0 (inference): lamina passes ``training=`` to layers instead of a global phase."""
-    return 0
+    """The global learning phase: 1 after ``set_learning_phase(1)``, else 0 (inference).
+
+    As a ``K.function`` input it marks the slot for the training flag."""
+    return 1 if _layer_module.CALL_CONTEXT.training else 0
 
 
 def set_learning_phase(value):
-    """Accepted for old scripts; lamina decides training mode per call (``training=``)."""
+    """Keras 2's global learning phase: 1 makes calls that do not pass ``training=`` run in
+    training mode (dropout on, batch statistics), 0 in inference mode. ``fit``, ``evaluate``
+    and ``predict`` say their own mode, as in Keras 2. Per thread."""
+    if value not in (0, 1, True, False):
+        raise ValueError(f"Expected learning phase to be 0 or 1; received: {value!r}")
+    _layer_module.CALL_CONTEXT.training = bool(value)
+
+
+def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
+    """Keras 2's ``K.placeholder``: a symbolic input (``shape[0]`` is the batch size)."""
+    from lamina.layers import Input
+
+    if sparse:
+        raise ValueError("K.placeholder(sparse=True): lamina has no sparse tensors")
+    if shape is None:
+        if ndim is None:
+            raise ValueError("K.placeholder needs `shape` or `ndim`")
+        shape = (None,) * ndim
+    shape = tuple(shape)
+    return Input(shape=shape[1:], batch_size=shape[0], dtype=dtype or floatx(), name=name)
+
+
+class _Gradient(_layer_module.Layer):
+    """A graph node holding d(sum of a loss)/d(a tensor), made by ``K.gradients``.
+
+    Both are tensors of the same graph; the gradient is taken during the forward pass, so
+    later ops (normalising it, a loss of it) are recorded after it, as in Keras 2.
+    """
+
+    def call(self, inputs):
+        loss, wrt = inputs
+        return _tape.gradient(loss, wrt)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[1])
+
+
+def gradients(loss, variables):
+    """Keras 2's ``K.gradients(loss, variables)``: a list of the gradients' symbolic tensors,
+    for ``K.function``; ``variables`` may be model inputs or intermediate layer outputs.
+
+    >>> # grads = K.gradients(loss, model.input)[0]
+    >>> # iterate = K.function([model.input], [loss, grads])
+    """
+    wrt = list(variables) if isinstance(variables, (list, tuple)) else [variables]
+    if not isinstance(loss, _Symbolic):
+        raise ValueError(
+            "K.gradients(loss, variables) takes a symbolic loss built from a model's tensors "
+            "(e.g. K.mean(model.output[:, 0])); for eager tensors use tf.GradientTape or "
+            "torch.autograd.grad."
+        )
+    out = []
+    for v in wrt:
+        if not isinstance(v, _Symbolic):
+            raise ValueError(
+                "K.gradients: each variable must be a symbolic tensor of the same graph "
+                f"(model.input or a layer's output); got {type(v).__name__}. For gradients "
+                "with respect to weights, use tf.GradientTape."
+            )
+        out.append(_Gradient()([loss, v]))
+    return out
+
+
+def stop_gradient(variables):
+    if isinstance(variables, (list, tuple)):
+        return [_ops.stop_gradient(v) for v in variables]
+    return _ops.stop_gradient(variables)
 
 
 # -- tensors and variables ------------------------------------------------------------------
@@ -286,7 +357,6 @@ greater = _ops.greater
 greater_equal = _ops.greater_equal
 less = _ops.less
 less_equal = _ops.less_equal
-stop_gradient = _ops.stop_gradient
 sigmoid = _ops.sigmoid
 tanh = _ops.tanh
 softplus = _ops.softplus
@@ -441,11 +511,18 @@ class _Function:
                 "or build `keras.Model(inputs, outputs)` instead."
             )
         self._model = Model(inputs=tensors if len(tensors) > 1 else tensors[0], outputs=outputs)
+        self._differentiates = _builtins.any(isinstance(layer, _Gradient)
+                                             for layer in self._model.layers)
 
     def __call__(self, values):
         values = list(values) if isinstance(values, (list, tuple)) else [values]
-        training = bool(values[self._phase[0]]) if self._phase else False
+        training = bool(values[self._phase[0]]) if self._phase else bool(learning_phase())
         arrays = [v for i, v in enumerate(values) if i not in self._phase]
+        if self._differentiates:
+            # gradients with respect to the inputs: they must record operations
+            arrays = [_tape.requiring_grad(_core.convert_to_tensor(_np.asarray(v, dtype=floatx())
+                                                                   if not _core.is_tensor(v)
+                                                                   else v)) for v in arrays]
         result = self._model(arrays if len(arrays) > 1 else arrays[0], training=training)
         result = list(result) if isinstance(result, (list, tuple)) else [result]
         out = [get_value(r) for r in result]

@@ -29,6 +29,7 @@ MODULE_MAP.update({
         "core", "convolutional", "pooling", "merge", "normalization", "embeddings", "recurrent",
         "advanced_activations", "noise", "wrappers", "local", "cudnn_recurrent",
         "convolutional_recurrent", "dense_attention", "multi_head_attention", "einsum_dense",
+        "experimental", "experimental.preprocessing",  # tf.keras 2.x's preprocessing layers
     )
 })
 
@@ -57,7 +58,11 @@ class _KerasRoot(types.ModuleType):
 
     def __getattr__(self, name):
         lamina = importlib.import_module("lamina")
-        return getattr(lamina, name)
+        value = getattr(lamina, name)
+        if isinstance(value, types.ModuleType) and target_of(f"keras.{name}") is not None:
+            # through the alias loader, which also sets Keras 2 children (keras.utils.np_utils)
+            return importlib.import_module(f"keras.{name}")
+        return value
 
     def __dir__(self):
         return sorted(set(dir(importlib.import_module("lamina"))) | set(self.__dict__))
@@ -108,15 +113,19 @@ def install() -> None:
     importlib.import_module("lamina.compat.layers")  # old layer class names load from configs
     importlib.import_module("lamina.optimizers.optimizer").KERAS2_DECAY = True  # SGD(decay=)
     importlib.import_module("lamina.saving.weights_h5").KERAS2_PATHS = True  # save_weights("w.h5")
+    importlib.import_module("lamina.callbacks.keras2_names").ENABLED = True  # history["acc"]
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
         del sys.modules[name]
+    importlib.import_module("lamina.compat.tf_alias").install()  # tf.keras scripts too
 
 
 def uninstall() -> None:
+    importlib.import_module("lamina.compat.tf_alias").uninstall()
     importlib.import_module("lamina.optimizers.optimizer").KERAS2_DECAY = False
     importlib.import_module("lamina.saving.weights_h5").KERAS2_PATHS = False
+    importlib.import_module("lamina.callbacks.keras2_names").ENABLED = False
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:

@@ -426,10 +426,7 @@ class Trainer:
         if isinstance(adapter, data_adapters.ArrayAdapter):
             self._ensure_built(adapter.x)
             self._check_inputs(adapter.x)
-        steps = adapter.steps
-        if max_steps is not None:
-            steps = min(steps, max_steps) if steps else max_steps
-            adapter._steps = steps
+        steps = _cap_steps(adapter, max_steps)
         val_adapter = None
         if validation_data is not None:
             vx, vy, vw = data_adapters.unpack_validation_data(validation_data)
@@ -437,6 +434,7 @@ class Trainer:
                 vx, vy, vw, batch_size=validation_batch_size or batch_size,
                 steps=validation_steps,
             )
+            _cap_steps(val_adapter, max_steps)  # KERAS_MAX_STEPS_PER_EPOCH caps it too (Keras 3)
 
         verbose = _resolve_verbose(verbose)
         cbs = callbacks_module.CallbackList(
@@ -539,6 +537,7 @@ class Trainer:
         if isinstance(adapter, data_adapters.ArrayAdapter):
             self._ensure_built(adapter.x)
             self._check_inputs(adapter.x)
+        _cap_steps(adapter, lamina_config.max_steps_per_epoch())
         verbose = _resolve_verbose(verbose)
         cbs = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
@@ -560,6 +559,7 @@ class Trainer:
         if isinstance(adapter, data_adapters.ArrayAdapter):
             self._ensure_built(adapter.x)
             self._check_inputs(adapter.x)
+        _cap_steps(adapter, lamina_config.max_steps_per_epoch())
         verbose = _resolve_verbose(verbose)
         cbs = callbacks_module.CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
@@ -662,6 +662,15 @@ def _python_value(value):
     F1Score(average=None)) a NumPy array, as Keras logs them."""
     array = backend.convert_to_numpy(value) if backend.is_tensor(value) else np.asarray(value)
     return float(array) if array.ndim == 0 else array
+
+
+def _cap_steps(adapter, max_steps):
+    """Apply ``max_steps_per_epoch`` (``KERAS_MAX_STEPS_PER_EPOCH``) to an adapter's steps."""
+    steps = adapter.steps
+    if max_steps is not None:
+        steps = min(steps, max_steps) if steps else max_steps
+        adapter._steps = steps
+    return steps
 
 
 def _adapter_data(adapter):

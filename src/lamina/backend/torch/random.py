@@ -6,6 +6,7 @@ import random as _pyrandom
 
 import numpy as np
 import torch
+from torch._guards import detect_fake_mode
 
 from lamina.backend.torch.core import DEVICE, to_engine_dtype
 
@@ -14,7 +15,12 @@ def make_generator(seed: int | None):
     """A torch.Generator seeded with ``seed`` (drawn from the global generator when None)."""
     g = torch.Generator(device=DEVICE)
     if seed is None:
-        seed = int(torch.randint(0, 2**62, (1,)).item())
+        if detect_fake_mode() is not None:
+            # a shape-only run (a Lambda drawing noise on symbolic inputs): no value is real,
+            # so none is drawn from (or consumed of) the global generator
+            seed = 0
+        else:
+            seed = int(torch.randint(0, 2**62, (1,)).item())
     g.manual_seed(int(seed))
     return g
 

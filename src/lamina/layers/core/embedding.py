@@ -38,8 +38,15 @@ class Embedding(Layer):
                  **kwargs):
         self.input_dim = _positive_int(input_dim, "input_dim")
         self.output_dim = _positive_int(output_dim, "output_dim")
-        if kwargs.pop("input_length", None) is not None:
-            warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
+        input_length = kwargs.pop("input_length", None)
+        if input_length is not None:
+            # Keras 2's way to give a first layer its input shape; Keras 3 drops it (and its
+            # Sequential stays unbuilt), lamina keeps its meaning
+            warnings.warn("Embedding(input_length=n) is Keras 2's spelling of "
+                          "Input(shape=(n,)) before the layer.", DeprecationWarning,
+                          stacklevel=2)
+            if kwargs.get("input_shape") is None and kwargs.get("batch_input_shape") is None:
+                kwargs["input_shape"] = (input_length,)
         if quantization_config is not None:
             raise NotImplementedError("Embedding: quantization is not supported by lamina yet.")
         activity_regularizer = kwargs.pop("activity_regularizer", None)

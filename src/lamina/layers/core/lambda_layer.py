@@ -44,7 +44,10 @@ class Lambda(Layer):
             raise NotImplementedError
         if callable(self._output_shape):
             return tuple(self._output_shape(input_shape))
-        return (input_shape[0],) + tuple(self._output_shape)
+        first = input_shape
+        while isinstance(first, (list, tuple)) and first and isinstance(first[0], (list, tuple)):
+            first = first[0]  # several inputs: the batch size is the first input's
+        return (first[0] if first else None,) + tuple(self._output_shape)
 
     def get_config(self):
         cfg = super().get_config()
@@ -59,9 +62,10 @@ class Lambda(Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
-        config["function"] = deserialize_function(config["function"], custom_objects)
-        if isinstance(config.get("output_shape"), dict):
-            config["output_shape"] = deserialize_function(config["output_shape"], custom_objects)
+        config["function"] = deserialize_function(config.get("function"), custom_objects)
+        for key in ("output_shape", "mask"):  # Keras saves these functions the same way
+            if isinstance(config.get(key), dict):
+                config[key] = deserialize_function(config[key], custom_objects)
         return cls(**config)
 
 
@@ -82,11 +86,18 @@ def serialize_function(fn):
 
 
 def deserialize_function(config, custom_objects=None):
+    """The function a Lambda's config names: a registered or custom object looked up by name
+    (never imported), or a lambda's bytecode, loaded only outside safe mode."""
     if callable(config):
         return config
+    if isinstance(config, str):  # Keras 2: "function": "name", "function_type": "function"
+        config = {"class_name": "function", "config": config}
+    if not isinstance(config, dict):
+        raise ValueError(f"Lambda: cannot interpret the function configuration {config!r}")
     if config.get("class_name") == "function":
-        name = config["config"]
-        fn = registry.get_registered_object(name, custom_objects)
+        name = config.get("config")
+        fn = registry.get_registered_object(name, custom_objects) if isinstance(name, str) \
+            else None
         if fn is None:
             raise ValueError(
                 f"Could not find the function {name!r} for a Lambda layer: pass it in "
@@ -99,7 +110,9 @@ def deserialize_function(config, custom_objects=None):
                 "Loading a Lambda layer runs Python code stored in the file, which is refused "
                 "in safe mode. If you trust the file, load it with safe_mode=False."
             )
-        inner = config["config"]
+        inner = config["config"]  # the user trusts this file (safe_mode=False): code runs
+        if "value" in inner:  # Keras' serialize_keras_object form: (code, defaults, closure)
+            inner = dict(zip(("code", "defaults", "closure"), inner["value"]))
         code = marshal.loads(base64.b64decode(inner["code"]))
         defaults = tuple(inner["defaults"]) if inner.get("defaults") else None
         return types.FunctionType(code, globals(), None, defaults)
