@@ -98,3 +98,14 @@ def test_housing_arguments_checked():
         boston_housing.load_data(test_split=1)
     with pytest.raises(ValueError, match="version"):
         california_housing.load_data(version="medium")
+
+
+def test_failed_download_names_url_and_where_to_put_the_file(served, homes):
+    # The server runs but has no file: a 404, reported with the URL and the cache paths.
+    with pytest.raises(DownloadError) as info:
+        boston_housing.load_data()
+    message = str(info.value)
+    assert served.url + "boston_housing.npz" in message and "404" in message
+    assert str(homes[0] / "datasets" / "boston_housing.npz") in message
+    assert str(homes[1] / "datasets" / "boston_housing.npz") in message
+    assert not os.listdir(homes[0] / "datasets")  # no partial file left behind

@@ -278,6 +278,8 @@ def get_file(
             _download(origin, target, timeout)
         except (urllib.error.URLError, OSError, ValueError) as e:
             reason = getattr(e, "reason", None) or e
+            if isinstance(e, urllib.error.HTTPError):
+                reason = f"HTTP {e.code} {reason}"
             raise DownloadError(
                 f"Could not download {origin} ({reason}). Looked for a cached copy at "
                 f"{target} and found {'none' if not os.path.exists(target) else 'an invalid one'}. "
