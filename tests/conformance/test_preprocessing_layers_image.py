@@ -526,3 +526,74 @@ def test_policy_configs(keras, rng, name, kwargs):
         a, b = mine[key], theirs[key]
         assert (list(a) if isinstance(a, tuple) else a) == (list(b) if isinstance(b, tuple) else b), key
     getattr(lamina.layers, name).from_config(theirs)
+
+
+# -- bounding boxes ---------------------------------------------------------------------------
+
+def _boxes(rng, n=3, b=4, height=8, width=10):
+    x1 = rng.uniform(0, width - 3, (n, b))
+    y1 = rng.uniform(0, height - 3, (n, b))
+    x2 = x1 + rng.uniform(1, 3, (n, b))
+    y2 = y1 + rng.uniform(1, 3, (n, b))
+    return {"boxes": np.stack([x1, y1, x2, y2], -1).astype("float32"),
+            "labels": rng.integers(0, 5, (n, b)).astype("int32")}
+
+
+@pytest.mark.parametrize("fmt", ["xyxy", "yxyx", "xywh", "center_xywh", "center_yxhw",
+                                 "rel_xyxy", "rel_yxyx", "rel_xywh", "rel_center_xywh"])
+def test_box_formats_as_keras(keras, rng, fmt):
+    from lamina.layers.preprocessing.image_preprocessing import bounding_boxes as lib
+
+    boxes = _boxes(rng)["boxes"]
+    theirs = keras.utils.bounding_boxes.convert_format(boxes, "xyxy", fmt, height=8, width=10)
+    _close(lib.from_xyxy(backend.convert_to_tensor(boxes), fmt, 8, 10), theirs, atol=1e-5)
+    _close(lib.to_xyxy(_k(theirs), fmt, 8, 10), boxes, atol=1e-4)
+
+
+def _compare_boxes(keras, keras_layer, lamina_layer, x, boxes, atol=1e-3):
+    kt = keras.ops.convert_to_tensor
+    t = keras_layer.get_random_transformation(x, training=True)
+    fixed = _fixed(t)
+    ref = keras_layer.transform_bounding_boxes(
+        {"boxes": kt(boxes["boxes"]), "labels": kt(boxes["labels"])}, t, training=True)
+    out = lamina_layer.transform_bounding_boxes(dict(boxes), fixed, training=True)
+    _close(out["boxes"], ref["boxes"], atol=atol)
+    _close(out["labels"], ref["labels"])
+
+
+@pytest.mark.parametrize("mode", ["horizontal", "vertical", "horizontal_and_vertical"])
+@pytest.mark.parametrize("fmt", ["xyxy", "rel_yxyx", "center_xywh"])
+def test_random_flip_boxes_as_keras(keras, rng, mode, fmt):
+    x = _images(rng, (3, 8, 10, 3))
+    boxes = _boxes(rng)
+    boxes["boxes"] = _k(keras.utils.bounding_boxes.convert_format(boxes["boxes"], "xyxy", fmt,
+                                                                  height=8, width=10))
+    for _ in range(3):
+        _compare_boxes(keras, keras.layers.RandomFlip(mode, bounding_box_format=fmt),
+                       lamina.layers.RandomFlip(mode, bounding_box_format=fmt), x, boxes)
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("RandomRotation", {"factor": 0.2}),
+    ("RandomTranslation", {"height_factor": 0.3, "width_factor": 0.2}),
+])
+def test_affine_boxes_as_keras(keras, rng, name, kwargs):
+    x = _images(rng, (3, 8, 10, 3))
+    boxes = _boxes(rng)
+    for _ in range(3):
+        _compare_boxes(keras, getattr(keras.layers, name)(**kwargs, bounding_box_format="xyxy"),
+                       getattr(lamina.layers, name)(**kwargs, bounding_box_format="xyxy"), x,
+                       boxes)
+
+
+@pytest.mark.parametrize("name,args", [("Resizing", (4, 5)), ("Resizing", (12, 20)),
+                                       ("CenterCrop", (5, 6))])
+def test_resize_and_crop_boxes_as_keras(keras, rng, name, args):
+    x = _images(rng, (3, 8, 10, 3))
+    boxes = _boxes(rng)
+    data = {"images": x, "bounding_boxes": boxes}
+    out = getattr(lamina.layers, name)(*args, bounding_box_format="xyxy")(dict(data))
+    ref = getattr(keras.layers, name)(*args, bounding_box_format="xyxy")(
+        {"images": x, "bounding_boxes": dict(boxes)})
+    _close(out["bounding_boxes"]["boxes"], ref["bounding_boxes"]["boxes"], atol=1e-3)
+    _close(out["bounding_boxes"]["labels"], ref["bounding_boxes"]["labels"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina.backend import core as backend
 from lamina.backend import image as kernels
+from lamina.layers.preprocessing.image_preprocessing import bounding_boxes as boxes_lib
 from lamina.layers.preprocessing.image_preprocessing.base_image_layer import (
     BaseImagePreprocessingLayer,
 )
@@ -26,11 +27,12 @@ class BaseAffineLayer(BaseImagePreprocessingLayer):
                                                 INTERPOLATIONS)
         self.fill_value = fill_value
 
-    def _matrix(self, transformation, images):
+    def _matrix(self, transformation, shape):
+        """The ``(N, 8)`` warps of images of ``shape``."""
         raise NotImplementedError
 
     def _warp(self, images, transformation, interpolation):
-        return kernels.affine_transform(images, self._matrix(transformation, images),
+        return kernels.affine_transform(images, self._matrix(transformation, images.shape),
                                         interpolation=interpolation, fill_mode=self.fill_mode,
                                         fill_value=self.fill_value, data_format=self.data_format)
 
@@ -45,6 +47,19 @@ class BaseAffineLayer(BaseImagePreprocessingLayer):
         if not training or transformation is None:
             return masks
         return self._warp(masks, transformation, "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        shape = transformation.get("input_shape")
+        if shape is None:  # Keras' RandomRotation records the size instead
+            shape = (1, transformation["image_height"], transformation["image_width"], 1)
+            if self.data_format == "channels_first":
+                shape = (1, 1, shape[1], shape[2])
+        height, width = self._hw(shape)
+        boxes = self._boxes_to_xyxy(bounding_boxes, height, width)
+        boxes["boxes"] = boxes_lib.warp_boxes(boxes["boxes"], self._matrix(transformation, shape))
+        return self._boxes_from_xyxy(boxes, height, width)
 
     def get_config(self):
         cfg = super().get_config()

@@ -17,6 +17,7 @@ from lamina.backend import core as backend
 from lamina.backend import ops
 from lamina.backend import random as engine_random
 from lamina.layers.layer import Layer
+from lamina.layers.preprocessing.image_preprocessing import bounding_boxes as boxes_lib
 
 
 class BaseImagePreprocessingLayer(Layer):
@@ -32,6 +33,8 @@ class BaseImagePreprocessingLayer(Layer):
 
     def __init__(self, factor=None, bounding_box_format=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        if bounding_box_format is not None:
+            boxes_lib.check_format(type(self).__name__, bounding_box_format)
         self.bounding_box_format = bounding_box_format
         self.data_format = config.standardize_data_format(data_format)
         if self._USE_BASE_FACTOR:
@@ -165,6 +168,30 @@ class BaseImagePreprocessingLayer(Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def _boxes_to_xyxy(self, bounding_boxes, height, width):
+        out = dict(bounding_boxes)
+        out["boxes"] = boxes_lib.to_xyxy(bounding_boxes["boxes"], self.bounding_box_format,
+                                         height, width)
+        return out
+
+    def _boxes_from_xyxy(self, bounding_boxes, height, width):
+        """Clip ``xyxy`` boxes to a ``height x width`` image and return them in the layer's
+        format (boxes left empty get label -1)."""
+        out = boxes_lib.clip_to_image(bounding_boxes, height, width)
+        out["boxes"] = boxes_lib.from_xyxy(out["boxes"], self.bounding_box_format, height, width)
+        return out
+
+    def _shifted_and_scaled_boxes(self, bounding_boxes, in_hw, left, top, window_hw, out_hw):
+        """Boxes of an image cut to the ``window_hw`` window at ``(top, left)`` and resized to
+        ``out_hw``: what crops and resizes do to boxes."""
+        boxes = self._boxes_to_xyxy(bounding_boxes, *in_hw)
+        x1, y1, x2, y2 = ops.unstack(boxes["boxes"], axis=-1)
+        x1, x2 = ops.clip(x1 - left, 0, window_hw[1]), ops.clip(x2 - left, 0, window_hw[1])
+        y1, y2 = ops.clip(y1 - top, 0, window_hw[0]), ops.clip(y2 - top, 0, window_hw[0])
+        sx, sy = out_hw[1] / window_hw[1], out_hw[0] / window_hw[0]
+        boxes["boxes"] = ops.stack([x1 * sx, y1 * sy, x2 * sx, y2 * sy], axis=-1)
+        return self._boxes_from_xyxy(boxes, *out_hw)
 
     def get_config(self):
         cfg = super().get_config()

@@ -43,6 +43,18 @@ class CenterCrop(BaseImagePreprocessingLayer):
             return images[:, :, top:top + self.height, left:left + self.width]
         return images[:, top:top + self.height, left:left + self.width, :]
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        h, w = self._hw(transformation["input_shape"])
+        if h < self.height or w < self.width:
+            ch = max(min(h, int(float(w * self.height) / self.width)), 1)
+            cw = max(min(w, int(float(h * self.width) / self.height)), 1)
+            window, top, left = (ch, cw), int(float(h - ch) / 2), int(float(w - cw) / 2)
+        else:
+            window = (self.height, self.width)
+            top, left = (h - self.height) // 2, (w - self.width) // 2
+        return self._shifted_and_scaled_boxes(bounding_boxes, (h, w), left, top, window,
+                                              (self.height, self.width))
+
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
         return self.transform_images(segmentation_masks, transformation, training)
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from lamina.layers.layer import Layer
-from lamina.layers.recurrent._common import deserialize_layer, serialize_layer
+
+
+def _layer_serialization():
+    # imported when configs are made: the recurrent family imports most of lamina.layers,
+    # which imports this package
+    from lamina.layers.recurrent import _common
+
+    return _common.serialize_layer, _common.deserialize_layer
 
 
 class Pipeline(Layer):
@@ -48,6 +55,7 @@ class Pipeline(Layer):
         return input_shape
 
     def get_config(self):
+        serialize_layer, _ = _layer_serialization()
         return {"layers": [serialize_layer(layer) for layer in self._pipeline_layers],
                 "name": self.name}
 
@@ -57,6 +65,7 @@ class Pipeline(Layer):
         if not isinstance(layers, (list, tuple)):
             raise ValueError("Pipeline: the config needs a `layers` list of layer configs; "
                              f"received layers={layers!r}")
+        _, deserialize_layer = _layer_serialization()
         config = dict(config)
         config["layers"] = [deserialize_layer(v, custom_objects) for v in layers]
         return cls(**config)

@@ -36,10 +36,10 @@ class RandomCrop(BaseImagePreprocessingLayer):
         if training and h > self.height and w > self.width:
             top = int(self._uniform((), 0, h - self.height + 1).item())
             left = int(self._uniform((), 0, w - self.width + 1).item())
-            return top, left
+            return top, left, h, w  # Keras gives (top, left); the size is kept for the boxes
         crop_h = max(min(h, int(float(w * self.height) / self.width)), 1)
         crop_w = max(min(w, int(float(h * self.width) / self.height)), 1)
-        return int(float(h - crop_h) / 2), int(float(w - crop_w) / 2)
+        return int(float(h - crop_h) / 2), int(float(w - crop_w) / 2), h, w
 
     def transform_images(self, images, transformation, training=True):
         images = backend.cast(images, self.compute_dtype)
@@ -48,7 +48,7 @@ class RandomCrop(BaseImagePreprocessingLayer):
             # compute_output_shape; the documented centred crop keeps models working
             return kernels.resize(images, (self.height, self.width), crop_to_aspect_ratio=True,
                                   data_format=self.data_format)
-        top, left = transformation
+        top, left = transformation[:2]
         if self.data_format == "channels_first":
             out = images[:, :, top:top + self.height, left:left + self.width]
         else:
@@ -56,6 +56,20 @@ class RandomCrop(BaseImagePreprocessingLayer):
         if self._hw(out.shape) != (self.height, self.width):
             out = kernels.resize(out, (self.height, self.width), data_format=self.data_format)
         return out
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if len(transformation) != 4:
+            raise ValueError("RandomCrop: boxes need the transformation this layer draws, "
+                             "(top, left, input_height, input_width)")
+        top, left, h, w = transformation
+        if not training:
+            ch = max(min(h, int(float(w * self.height) / self.width)), 1)
+            cw = max(min(w, int(float(h * self.width) / self.height)), 1)
+            window = (ch, cw)
+        else:  # the images are sliced at (top, left), then resized if the slice is smaller
+            window = (min(self.height, h - top), min(self.width, w - left))
+        return self._shifted_and_scaled_boxes(bounding_boxes, (h, w), left, top, window,
+                                              (self.height, self.width))
 
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
         return self.transform_images(segmentation_masks, transformation, training)

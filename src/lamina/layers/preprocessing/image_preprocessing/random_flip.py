@@ -54,6 +54,20 @@ class RandomFlip(BaseImagePreprocessingLayer):
             out = ops.where(flips, ops.flip(out, axis=-2 if first else -3), out)
         return out
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._hw(transformation["input_shape"])
+        boxes = self._boxes_to_xyxy(bounding_boxes, height, width)
+        flips = ops.reshape(backend.convert_to_tensor(transformation["flips"]), (-1, 1))
+        x1, y1, x2, y2 = ops.unstack(boxes["boxes"], axis=-1)
+        if self.mode in (HORIZONTAL, HORIZONTAL_AND_VERTICAL):
+            x1, x2 = ops.where(flips, width - x2, x1), ops.where(flips, width - x1, x2)
+        if self.mode in (VERTICAL, HORIZONTAL_AND_VERTICAL):
+            y1, y2 = ops.where(flips, height - y2, y1), ops.where(flips, height - y1, y2)
+        boxes["boxes"] = ops.stack([x1, y1, x2, y2], axis=-1)
+        return self._boxes_from_xyxy(boxes, height, width)
+
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
         return self.transform_images(segmentation_masks, transformation, training)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lamina.backend import core as backend
 from lamina.backend import image as kernels
 from lamina.backend import ops
+from lamina.layers.preprocessing.image_preprocessing import bounding_boxes as boxes_lib
 from lamina.layers.preprocessing.image_preprocessing.base_affine_layer import INTERPOLATIONS
 from lamina.layers.preprocessing.image_preprocessing.base_image_layer import (
     BaseImagePreprocessingLayer,
@@ -76,6 +77,21 @@ class RandomPerspective(BaseImagePreprocessingLayer):
         if not training or transformation is None:
             return masks
         return self._warp(masks, transformation, "nearest")
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._hw(transformation["input_shape"])
+        boxes = self._boxes_to_xyxy(bounding_boxes, height, width)
+        maps = kernels.compute_homography_matrix(
+            backend.convert_to_tensor(transformation["start_points"], "float32"),
+            backend.convert_to_tensor(transformation["end_points"], "float32"))
+        moved = boxes_lib.warp_boxes(boxes["boxes"], maps)
+        # only the images that were warped move their boxes
+        apply = ops.reshape(backend.convert_to_tensor(transformation["apply_perspective"]),
+                            (-1, 1, 1))
+        boxes["boxes"] = ops.where(apply, moved, boxes["boxes"])
+        return self._boxes_from_xyxy(boxes, height, width)
 
     def get_config(self):
         cfg = super().get_config()

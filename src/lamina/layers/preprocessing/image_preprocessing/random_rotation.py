@@ -34,12 +34,13 @@ class RandomRotation(BaseAffineLayer):
         angle = self._uniform((images.shape[0],), self.factor[0] * 360.0,
                               self.factor[1] * 360.0)
         return {"angle": angle, "rotation_matrix": self._affine_matrix(height, width, angle),
-                "image_height": height, "image_width": width, "batch_size": images.shape[0]}
+                "image_height": height, "image_width": width, "batch_size": images.shape[0],
+                "input_shape": tuple(images.shape)}
 
-    def _matrix(self, transformation, images):
+    def _matrix(self, transformation, shape):
         if "rotation_matrix" in transformation:
             return backend.convert_to_tensor(transformation["rotation_matrix"], "float32")
-        height, width = self._hw(images.shape)
+        height, width = self._hw(shape)
         angle = backend.convert_to_tensor(transformation["angle"], "float32")
         return self._affine_matrix(height, width, angle)
 

@@ -55,7 +55,7 @@ class RandomShear(BaseAffineLayer):
         return {"shear_factor": ops.concatenate([shear_x, shear_y], axis=1) * sign,
                 "input_shape": tuple(images.shape)}
 
-    def _matrix(self, transformation, images):
+    def _matrix(self, transformation, shape):
         shear = backend.convert_to_tensor(transformation["shear_factor"], "float32")
         zeros, ones = ops.zeros_like(shear[:, 0]), ops.ones_like(shear[:, 0])
         return ops.stack([ones, shear[:, 0], zeros, shear[:, 1], ones, zeros, zeros, zeros],

@@ -52,7 +52,7 @@ class RandomTranslation(BaseAffineLayer):
         return {"translations": ops.concatenate([dx, dy], axis=1),
                 "input_shape": tuple(images.shape)}
 
-    def _matrix(self, transformation, images):
+    def _matrix(self, transformation, shape):
         moves = backend.convert_to_tensor(transformation["translations"], "float32")
         dx, dy = moves[:, 0], moves[:, 1]
         zeros, ones = ops.zeros_like(dx), ops.ones_like(dx)

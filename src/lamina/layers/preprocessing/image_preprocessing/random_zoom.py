@@ -62,8 +62,8 @@ class RandomZoom(BaseAffineLayer):
         return {"height_zoom": height_zoom, "width_zoom": width_zoom,
                 "input_shape": tuple(images.shape)}
 
-    def _matrix(self, transformation, images):
-        height, width = self._hw(images.shape)
+    def _matrix(self, transformation, shape):
+        height, width = self._hw(shape)
         zx = ops.reshape(backend.convert_to_tensor(transformation["width_zoom"], "float32"), (-1,))
         zy = ops.reshape(backend.convert_to_tensor(transformation["height_zoom"], "float32"),
                          (-1,))

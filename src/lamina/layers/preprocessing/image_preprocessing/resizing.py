@@ -74,6 +74,21 @@ class Resizing(BaseImagePreprocessingLayer):
                                      training=True):
         return self._resize(segmentation_masks, "nearest")
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        h, w = transformation
+        th, tw = self.height, self.width
+        top = left = 0
+        window = (h, w)
+        if self.crop_to_aspect_ratio:  # the same window the images are cut to
+            window = (max(min(h, int(float(w * th) / tw)), 1),
+                      max(min(w, int(float(h * tw) / th)), 1))
+            top, left = int(float(h - window[0]) / 2), int(float(w - window[1]) / 2)
+        elif self.pad_to_aspect_ratio:  # negative offsets: the padding added
+            window = (max(h, int(float(w * th) / tw)), max(w, int(float(h * tw) / th)))
+            top, left = -int(float(window[0] - h) / 2), -int(float(window[1] - w) / 2)
+        return self._shifted_and_scaled_boxes(bounding_boxes, (h, w), left, top, window,
+                                              (th, tw))
+
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
         h_axis = -2 if self.data_format == "channels_first" else -3
