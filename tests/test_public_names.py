@@ -24,14 +24,11 @@ _DISTRIBUTED = "multi-device layouts (device meshes, sharding) are their own iss
 _APPS = "keras.applications is being built by another engineer (issue: applications)"
 MISSING = {
     "keras": {
-        "Function": "an op graph without layers; lamina records ops as layers of a functional "
-                    "Model, which covers the use (Model(inputs, outputs))",
         "Operation": "the base class of Keras' ops; lamina's ops are functions on engine "
                      "tensors, recorded between layers as KerasOperation layers",
         "Quantizer": _QUANTIZATION,
-        "RematScope": "rematerialization (gradient checkpointing) needs a backend kernel "
-                      "(torch.utils.checkpoint) that is not wired yet",
-        "remat": "see RematScope",
+        "RematScope": "remat of whole layers by name/size needs a hook in Layer.__call__; "
+                      "keras.remat(f) works",
         "StatelessScope": "running layers with substituted variable values is the JAX "
                           "backend's issue (stateless_call)",
         "SymbolicScope": "lamina has no global symbolic-tracing mode to scope (symbolic tensors "

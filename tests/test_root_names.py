@@ -83,3 +83,51 @@ def test_layers_serialize_and_deserialize_round_trip():
     assert again.get_config() == layer.get_config()
     with pytest.raises(ValueError, match="layer configuration"):
         lamina.layers.deserialize("Dense")
+
+
+def test_remat_gives_the_same_values_and_gradients_in_training(monkeypatch):
+    import torch.utils.checkpoint as checkpoint  # the test may look at the engine
+
+    calls = []
+    real = checkpoint.checkpoint
+    monkeypatch.setattr(checkpoint, "checkpoint", lambda *a, **k: calls.append(1) or real(*a, **k))
+    class Block(lamina.layers.Layer):
+        def __init__(self, use_remat, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = lamina.layers.Dense(4, activation="tanh")
+            self.body = lamina.remat(self._body) if use_remat else self._body
+
+        def _body(self, x):
+            return self.dense(self.dense(x) * 1.5)
+
+        def call(self, x):
+            return self.body(x)
+
+    results = []
+    for use_remat in (False, True):
+        lamina.utils.set_random_seed(3)
+        model = lamina.Sequential([lamina.Input((4,)), Block(use_remat), lamina.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        x = np.random.default_rng(0).random((8, 4)).astype("float32")
+        model.fit(x, np.ones((8, 1)), epochs=2, batch_size=4, verbose=0, shuffle=False)
+        results.append(model.get_weights())
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert len(calls) == 4  # recomputed in each of the 4 training steps with remat
+    with pytest.raises(TypeError, match="callable"):
+        lamina.remat(3)
+
+
+def test_function_runs_a_graph_of_ops_and_layers():
+    a, b = lamina.Input((3,), name="a"), lamina.Input((3,), name="b")
+    dense = lamina.layers.Dense(2, kernel_initializer="ones", bias_initializer="zeros")
+    y = lamina.ops.add(a, dense(b)[:, :1])
+    fn = lamina.Function([a, b], {"y": y, "z": a * 2.0}, name="fn")
+    assert fn.name == "fn" and fn.inputs == [a, b]
+    assert any(op is dense for op in fn.operations)
+    out = fn([np.ones((2, 3), "float32"), np.ones((2, 3), "float32")])
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(out["y"]), np.full((2, 3), 4.0))
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(out["z"]), np.full((2, 3), 2.0))
+    spec = fn.compute_output_spec([lamina.Input(batch_shape=(5, 3)),
+                                   lamina.Input(batch_shape=(5, 3))])
+    assert tuple(spec["y"].shape) == (5, 3)

@@ -52,10 +52,11 @@ try:
     from lamina.losses import Loss
     from lamina.metrics import Metric
     from lamina.models import Model, Sequential
+    from lamina.models.function import Function
     from lamina.ops.symbolic import SymbolicTensor as KerasTensor
     from lamina.optimizers import Optimizer
     from lamina.regularizers import Regularizer
-    from lamina.scopes import device, name_scope
+    from lamina.scopes import device, name_scope, remat
     from lamina.variables import Variable
 finally:
     if _gc_was_enabled:
@@ -69,9 +70,9 @@ def version() -> str:
 
 
 __all__ = [
-    "DTypePolicy", "FloatDTypePolicy", "Initializer", "InputSpec", "Loss", "Metric", "Optimizer",
+    "DTypePolicy", "FloatDTypePolicy", "Function", "Initializer", "InputSpec", "Loss", "Metric", "Optimizer",
     "Regularizer", "Variable", "device", "distribution", "dtype_policies", "export",
-    "name_scope", "quantizers", "tree", "version", "visualization", "wrappers",
+    "name_scope", "quantizers", "remat", "tree", "version", "visualization", "wrappers",
     "Input", "InputLayer", "KerasTensor", "Layer", "Model", "Sequential", "__version__",
     "activations", "callbacks", "config", "constraints", "datasets", "initializers", "layers",
     "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "preprocessing",

@@ -84,4 +84,23 @@ def _DeviceScope(name):  # noqa: N802 - a context manager
         yield
 
 
-__all__ = ["current_path", "device", "name_scope"]
+def remat(f):
+    """``f`` with rematerialization: its intermediate results are recomputed during the
+    backward pass instead of kept, trading compute for memory (same values and gradients).
+
+    >>> import lamina
+    >>> double = lamina.remat(lambda x: lamina.ops.relu(x) * 2.0)
+    >>> lamina.ops.convert_to_numpy(double(lamina.ops.ones((2,)))).tolist()
+    [2.0, 2.0]
+    """
+    if not callable(f):
+        raise TypeError(f"remat: expected a callable (a function or a layer); got {f!r}")
+    import importlib
+
+    from lamina import config
+
+    # the backend's name comes from a closed list (config._BACKENDS)
+    return importlib.import_module(f"lamina.backend.{config.backend()}.remat").remat(f)
+
+
+__all__ = ["current_path", "device", "name_scope", "remat"]
