@@ -208,3 +208,19 @@ def test_padded_batch_and_flat_map():
     assert as_lists(flat) == [0, 0, 1]
     with pytest.raises(TypeError, match="flat_map"):
         list(Dataset.range(2).flat_map(lambda v: [v]))
+
+
+def test_yielded_arrays_have_tf_tensors_numpy_method():
+    """tf.data-era code: `images[i].numpy().astype("uint8")`, `labels.numpy()`."""
+    import numpy as np
+
+    from lamina.utils.dataset import Dataset
+
+    images = np.arange(2 * 4 * 4 * 3, dtype="float32").reshape(2, 4, 4, 3)
+    ds = Dataset.from_tensor_slices((images, np.array([3, 5]))).batch(2)
+    for batch_images, labels in ds.take(1):
+        first = batch_images[0].numpy().astype("uint8")
+        assert type(first) is np.ndarray and first.shape == (4, 4, 3)
+        np.testing.assert_array_equal(first, images[0].astype("uint8"))
+        assert labels.numpy().tolist() == [3, 5]
+        assert float((batch_images / 255.0).numpy().max()) == images.max() / 255.0

@@ -25,6 +25,27 @@ import numpy as np
 from lamina.utils.dataset_streams import parallel_map, prefetched, shuffled
 
 AUTOTUNE = -1
+
+
+class HostArray(np.ndarray):
+    """A NumPy array with ``tf.Tensor``'s ``.numpy()``, for the arrays a Dataset yields.
+
+    tf.data-era programs write ``images[i].numpy().astype("uint8")``; slices and results of
+    arithmetic keep the method, and everything taking arrays takes it as the array it is.
+    """
+
+    def numpy(self) -> np.ndarray:
+        return self.view(np.ndarray)
+
+
+def _with_numpy_method(element):
+    if type(element) is np.ndarray:
+        return element.view(HostArray)
+    if isinstance(element, tuple) and not hasattr(element, "_fields"):
+        return tuple(_with_numpy_method(e) for e in element)
+    if isinstance(element, dict):
+        return {k: _with_numpy_method(v) for k, v in element.items()}
+    return element
 INFINITE = -1  # cardinality of a data set that never ends (tf.data.INFINITE_CARDINALITY)
 UNKNOWN = -2  # cardinality that cannot be known without iterating (tf.data.UNKNOWN_CARDINALITY)
 
@@ -122,7 +143,7 @@ class Dataset:
 
     # -- what it holds ---------------------------------------------------------------------
     def __iter__(self) -> Iterator:
-        return iter(self._make_iterator())
+        return map(_with_numpy_method, iter(self._make_iterator()))
 
     def cardinality(self) -> int:
         """The number of elements, ``INFINITE`` (-1) or ``UNKNOWN`` (-2)."""
