@@ -382,3 +382,30 @@ def test_op_takes_array_likes_as_keras(key, keras, keras_ops):
 def test_every_keras_op_exists_in_lamina(keras_ops):
     missing = sorted(k for k in keras_ops if _lamina_op(k) is None)
     assert not missing, f"lamina.ops lacks: {missing}"
+
+
+# parameters lamina's op has beyond Keras' (after Keras' own, so positional calls agree)
+EXTRA_PARAMETERS = {
+    "conv": "bias=: the layer's bias fused into the convolution",
+    "conv_transpose": "bias=", "depthwise_conv": "bias=", "separable_conv": "bias=",
+}
+# Keras' **kwargs that lamina does not take: einsum's go to a backend that ignores them on
+# torch; layer_normalization's only carry the deprecated rms_scaling (an error in lamina)
+_P = inspect.Parameter
+
+
+def _names(fn):
+    params = inspect.signature(fn).parameters.values()
+    return [p.name for p in params if p.kind is not _P.VAR_KEYWORD]
+
+
+@pytest.mark.parametrize("key", _all_keys())
+def test_parameter_names_match_keras(key, keras, keras_ops):
+    """Keyword calls written for Keras work: lamina's op has Keras' parameters, in order."""
+    if key == "custom_gradient":
+        pytest.skip("a decorator: its one parameter's name is never passed by keyword")
+    sub, name = keras_ops[key]
+    want = _names(getattr(getattr(keras.ops, sub) if sub else keras.ops, name))
+    got = _names(_lamina_op(key))
+    assert got[:len(want)] == want, f"{key}: lamina {got}, Keras {want}"
+    assert len(got) == len(want) or key in EXTRA_PARAMETERS, f"{key}: extra {got[len(want):]}"

@@ -31,15 +31,5 @@ def test_submodules_have_the_keras_names(sub):
     assert keras_names - lamina_names == set(SUBMODULE_MISSING.get(sub, {}))
 
 
-# keras.ops.image names lamina does not have yet (all are also absent from the flat namespace
-# in Keras, so they only appear here)
-SUBMODULE_MISSING = {
-    "image": {
-        "elastic_transform": "random elastic warps: not yet written",
-        "extract_patches_3d": "3D patches: not yet written",
-        "perspective_transform": "perspective warps: not yet written",
-        "scale_and_translate": "JAX-style resampling: not yet written",
-        "sobel_edges": "not yet written",
-        "ssim": "not yet written",
-    },
-}
+# keras.ops submodule names lamina does not have (none since ops.image gained the last six)
+SUBMODULE_MISSING: dict = {}

@@ -44,9 +44,10 @@ _NOT_ARRAYS = frozenset({
     ("dot_product_attention", "scale"), ("bartlett", "x"), ("blackman", "x"),
     ("hamming", "x"), ("hanning", "x"), ("kaiser", "x"), ("array", "x"),
 })
-# (op, parameter) pairs that take a (real, imaginary) pair of arrays
-_PAIRS_OF_ARRAYS = frozenset({
+# (op, parameter) pairs that take a sequence of arrays: a (real, imaginary) pair, a list
+_SEQUENCE_ARGS = frozenset({
     ("fft", "x"), ("fft2", "x"), ("ifft2", "x"), ("irfft", "x"), ("istft", "x"),
+    ("stack", "x"),
 })
 # binary ops whose kernel takes a Python number as second operand (kept as a number there)
 KEEP_NUMBER = frozenset({
@@ -121,7 +122,7 @@ def _source(name, params, namespace) -> str | None:
         header.append(n + default)
         if (name, n) in _NOT_ARRAYS or (pair and n in ("x1", "x2")):
             continue
-        if n in SEQUENCES or (name, n) in _PAIRS_OF_ARRAYS:
+        if n in SEQUENCES or (name, n) in _SEQUENCE_ARGS:
             lines.append(_list_check(name, n))
         elif n in ARRAYS:
             lines.append(f"    if type({n}) is not _T: {n} = _arg({n}, {name!r}, {n!r})")

@@ -156,8 +156,8 @@ def convert_to_tensor(x, dtype=None):
             x = np.asarray(x)
     if x.dtype.kind in "UOS":
         raise ValueError(f"Cannot convert an array of dtype {x.dtype} to a tensor")
-    if dt is None and x.dtype in _WIDENED:
-        # unsigned widths that torch's kernels mostly lack: the signed type that holds them
+    if dt is None and x.dtype.char in "HI":
+        # uint16/uint32, which torch's kernels mostly lack: the signed type that holds them
         # (Keras: uint16 -> int32, uint32 -> int64)
         dt = _WIDENED[x.dtype]
     if not x.flags.c_contiguous:
@@ -196,7 +196,8 @@ def as_tensor_arg(x, op="op", arg="x"):
     Tensors, Variables and symbolic tensors pass untouched, ``None`` stays ``None``, and
     array-likes convert with Keras' dtypes (``convert_to_tensor``).
     """
-    if x is None or _is_tensor_like(x):
+    t = type(x)
+    if t is not np.ndarray and t not in _PLAIN and (x is None or _is_tensor_like(x)):
         return x
     try:
         return convert_to_tensor(x)
@@ -205,6 +206,7 @@ def as_tensor_arg(x, op="op", arg="x"):
 
 
 _NUMBERS = (int, float, bool, complex)
+_PLAIN = (list, tuple, int, float, bool, complex)  # array-likes that are surely not tensors
 
 
 def as_tensor_pair(x1, x2, keep_number=False, op="op"):

@@ -83,12 +83,14 @@ def lstsq(a, b, rcond=None):
     return out.squeeze(-1) if vector else out
 
 
-def matrix_rank(x, rtol=None):
-    return torch.linalg.matrix_rank(_float(x), rtol=rtol).to(torch.int32)
+def matrix_rank(x, tol=None):
+    # Keras' (and NumPy's) ``tol`` is an absolute threshold on the singular values
+    return torch.linalg.matrix_rank(_float(x), atol=tol).to(torch.int32)
 
 
-def pinv(x, rtol=1e-15):
-    return torch.linalg.pinv(_float(x), rtol=rtol)
+def pinv(x, rcond=None):
+    # Keras' (and NumPy's) ``rcond``: singular values below rcond * the largest count as 0
+    return torch.linalg.pinv(_float(x), rtol=rcond)
 
 
 def jvp(fun, primals, tangents, has_aux=False):

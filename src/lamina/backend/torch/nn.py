@@ -116,7 +116,9 @@ def binary_crossentropy(target, output, from_logits=False):
     return -(target * torch.log(output) + (1.0 - target) * torch.log(1.0 - output))
 
 
-def moments(x, axes, keepdims=False):
+def moments(x, axes, keepdims=False, synchronized=False):
+    if synchronized:  # as Keras on torch: statistics across devices are not implemented
+        raise NotImplementedError("moments: synchronized=True is not supported on torch")
     dims = tuple(axes)
     mean = torch.mean(x, dim=dims, keepdim=True)
     variance = torch.mean(torch.square(x - mean), dim=dims, keepdim=keepdims)

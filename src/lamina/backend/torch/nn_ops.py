@@ -131,8 +131,8 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return out.transpose(1, 2)
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    return F.unfold(input, kernel_size=kernel_size, dilation=dilation, padding=padding,
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    return F.unfold(x, kernel_size=kernel_size, dilation=dilation, padding=padding,
                     stride=stride)
 
 

@@ -81,8 +81,8 @@ def append(x1, x2, axis=None):
     return torch.cat([x1, x2], dim=axis)
 
 
-def stack(xs, axis=0):
-    return torch.stack(list(xs), dim=axis)
+def stack(x, axis=0):
+    return torch.stack(x if type(x) in (list, tuple) else list(x), dim=axis)
 
 
 def hstack(xs):
@@ -520,24 +520,43 @@ def argpartition(x, kth, axis=-1):
     return argsort(x, axis=axis)
 
 
-def unique(x, sorted=True, return_inverse=False, return_counts=False, axis=None, size=None,
-           fill_value=None):
-    out = torch.unique(x, sorted=True, return_inverse=return_inverse,
-                       return_counts=return_counts, dim=axis)
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False,
+           axis=None, size=None, fill_value=None):
+    """Sorted unique values (of the flattened ``x``, or slices along ``axis``), then as asked
+    the index of each one's first occurrence, the inverse map and the counts (int32).
+
+    ``size`` pads or truncates to that many values, as Keras does: values with
+    ``fill_value`` (0 when None), counts with 0, first indices with 1.
+    """
+    values, inverse, counts = torch.unique(x, sorted=True, return_inverse=True,
+                                           return_counts=True, dim=axis)
+    dim = 0 if axis is None else axis % x.ndim
+    first = None
+    if return_index:
+        n = x.numel() if axis is None else x.shape[dim]
+        positions = torch.arange(n, device=x.device)
+        first = torch.full((values.shape[dim],), n, dtype=positions.dtype, device=x.device)
+        first = first.scatter_reduce(0, inverse.reshape(-1), positions, reduce="amin")
     if size is not None:
-        values = out[0] if isinstance(out, tuple) else out
-        n = values.shape[0]
-        if n < size:
-            fill = values[-1] if fill_value is None else fill_value
-            pad_ = torch.full((size - n,) + tuple(values.shape[1:]), fill, dtype=values.dtype,
-                              device=values.device)
-            values = torch.cat([values, pad_])
+        have = values.shape[dim]
+        if have >= size:
+            values = values.narrow(dim, 0, size)
+            counts, first = counts[:size], None if first is None else first[:size]
         else:
-            values = values[:size]
-        out = (values,) + tuple(out[1:]) if isinstance(out, tuple) else values
-    if isinstance(out, tuple):
-        return (out[0],) + tuple(v.to(_INT32) for v in out[1:])
-    return out
+            shape = list(values.shape)
+            shape[dim] = size - have
+            fill = torch.full(shape, 0 if fill_value is None else fill_value,
+                              dtype=values.dtype, device=values.device)
+            values = torch.cat([values, fill], dim=dim)
+            counts = _F.pad(counts, [0, size - have], value=0)
+            if first is not None:
+                first = _F.pad(first, [0, size - have], value=1)
+    extras = [first] if return_index else []
+    extras += [inverse] if return_inverse else []
+    extras += [counts] if return_counts else []
+    if not extras:
+        return values
+    return (values,) + tuple(v.to(_INT32) for v in extras)
 
 
 def vectorize(pyfunc, *, excluded=None, signature=None):
