@@ -436,6 +436,12 @@ def test_more_inference_and_configs(keras, rng, name, kwargs):
            getattr(keras.layers, name)(**kwargs)(x, training=False))
     mine = getattr(lamina.layers, name)(**kwargs).get_config()
     theirs = getattr(keras.layers, name)(**kwargs).get_config()
+    if name == "RandomShear":
+        # Keras stores (-f, f), which its own from_config refuses; lamina keeps the arguments
+        # (so Keras can load lamina's files)
+        assert (mine["x_factor"], mine["y_factor"]) == (0.2, (0.1, 0.3))
+        keras.layers.RandomShear.from_config(mine)
+        theirs = {**theirs, "x_factor": 0.2, "y_factor": (0.1, 0.3)}
     assert set(mine) - {"name", "dtype"} == set(theirs) - {"name", "dtype"}
     for key in set(theirs) - {"name", "dtype"}:
         a, b = mine[key], theirs[key]
@@ -597,3 +603,37 @@ def test_resize_and_crop_boxes_as_keras(keras, rng, name, args):
         {"images": x, "bounding_boxes": dict(boxes)})
     _close(out["bounding_boxes"]["boxes"], ref["bounding_boxes"]["boxes"], atol=1e-3)
     _close(out["bounding_boxes"]["labels"], ref["bounding_boxes"]["labels"])
+
+
+def test_keras_file_with_many_image_layers(keras, rng, tmp_path):
+    """Every kind of image layer in one lamina model: Keras loads the file and predicts the
+    same (the random layers are identity at inference), and lamina loads it back."""
+    def build(api):
+        lay = api.layers
+        return api.Sequential([
+            api.Input((12, 12, 3)), lay.Resizing(10, 10, interpolation="bicubic"),
+            # (no RandomCrop: at inference Keras 3.15 returns it uncropped, lamina as documented)
+            lay.CenterCrop(8, 8), lay.RandomFlip("vertical"),
+            lay.RandomRotation(0.1, fill_mode="constant"), lay.RandomZoom(0.2, 0.1),
+            lay.RandomTranslation(0.1, 0.2), lay.RandomContrast(0.3),
+            lay.RandomBrightness(0.1), lay.RandomShear(0.2), lay.RandomHue(0.1),
+            lay.RandomSaturation((0.4, 0.6)), lay.RandomSharpness(0.3), lay.RandomGrayscale(0.2),
+            lay.RandomColorJitter(brightness_factor=0.1), lay.RandomErasing(0.2),
+            lay.RandomGaussianBlur(0.3), lay.RandomPerspective(0.3, 0.2), lay.AutoContrast(),
+            lay.RandAugment(num_ops=1), lay.AugMix(), lay.Rescaling(1 / 255.0),
+            lay.Conv2D(2, 3), lay.GlobalAveragePooling2D(),
+        ])
+
+    x = _images(rng, (2, 12, 12, 3))
+    model = build(lamina)
+    path = str(tmp_path / "many.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert [type(v).__name__ for v in loaded.layers] == [type(v).__name__ for v in model.layers]
+    _close(model.predict(x, verbose=0), loaded.predict(x, verbose=0), atol=1e-4)
+    back = lamina.models.load_model(path)
+    _close(back.predict(x, verbose=0), model.predict(x, verbose=0))
+    kpath = str(tmp_path / "many_keras.keras")
+    build(keras).save(kpath)
+    assert [type(v).__name__ for v in lamina.models.load_model(kpath).layers] == \
+        [type(v).__name__ for v in model.layers]

@@ -32,6 +32,14 @@ images, labels = next(iter(train))
 probs = model.predict(images, verbose=0)
 again = model.predict(images, verbose=0)
 print("PREDICT_REPEATS", bool(np.allclose(probs, again)))
+
+# keras.io's other option: augment in the data pipeline, on the CPU, before the model
+augment = keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomContrast(0.2)])
+mapped = train.map(lambda x, y: (augment(x, training=True), y))
+images, labels = next(iter(mapped))
+print("MAPPED_SHAPE", tuple(images.shape), float(np.max(np.asarray(images))) <= 255.0)
+more = model.fit(mapped, epochs=2, verbose=0)
+print("MAPPED_FINITE", bool(np.isfinite(more.history["loss"]).all()))
 """
 
 
@@ -52,3 +60,5 @@ def test_augmented_convnet_trains_under_lamina_run(tmp_path):
     assert last < first
     # predict is inference: the augmentation layers pass images through unchanged
     assert "PREDICT_REPEATS True" in result.stdout
+    assert "MAPPED_SHAPE (8, 16, 16, 3) True" in result.stdout
+    assert "MAPPED_FINITE True" in result.stdout

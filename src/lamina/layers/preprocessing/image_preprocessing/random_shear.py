@@ -41,6 +41,8 @@ class RandomShear(BaseAffineLayer):
         super().__init__(data_format=data_format, **kwargs)
         self.x_factor = _shear_factor(x_factor, "x_factor")
         self.y_factor = _shear_factor(y_factor, "y_factor")
+        # the config keeps the arguments as given: Keras refuses the (-f, f) pairs it stores
+        self._factor_arguments = (x_factor, y_factor)
         self.seed = seed
         self._set_warp_arguments(fill_mode, interpolation, fill_value)
 
@@ -63,5 +65,6 @@ class RandomShear(BaseAffineLayer):
 
     def get_config(self):
         cfg = super().get_config()
-        cfg.update({"x_factor": self.x_factor, "y_factor": self.y_factor})
+        x_factor, y_factor = self._factor_arguments
+        cfg.update({"x_factor": x_factor, "y_factor": y_factor})
         return cfg
