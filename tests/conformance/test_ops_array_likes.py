@@ -28,6 +28,9 @@ UNARY = {
     "f32": F, "f64": F.astype("float64"), "list": F.tolist(), "float": 0.5,
     "int32": I, "int64": I.astype("int64"), "uint8": I.astype("uint8"),
     "bool": I > 3, "int": 3, "int_list": [[1, 2], [3, 4]],
+    "f16": F.astype("float16"), "int8": I.astype("int8"), "int16": I.astype("int16"),
+    "uint16": I.astype("uint16"), "uint32": I.astype("uint32"), "bool_list": [True, False],
+    "tuple": tuple(F[0].tolist()), "np_scalar": np.float32(0.25),
 }
 BINARY = {
     "f32,f32": (F, G), "f64,f32": (F.astype("float64"), G), "list,list": (F.tolist(), G.tolist()),
@@ -35,6 +38,10 @@ BINARY = {
     "int8,int": (I.astype("int8"), 2), "bool,int": (I > 3, 2), "int32,float": (I, 1.5),
     "float,float": (1.5, 2.5), "int,int": (3, 2), "int32,int32": (I, I[::-1]),
     "uint8,bool": (I.astype("uint8"), I > 2),
+    "f16,float": (F.astype("float16"), 2.0), "f16,f32": (F.astype("float16"), G),
+    "int16,uint8": (I.astype("int16"), I.astype("uint8")), "uint16,int": (I.astype("uint16"), 3),
+    "bool,bool": (I > 2, I > 4), "bool,float": (I > 2, 0.5), "list,int64": (I.tolist(),
+                                                                         I.astype("int64")),
 }
 
 # ops whose inputs are functions, or whose values are undefined: not compared here
@@ -54,21 +61,27 @@ KNOWN = {
     "size": "lamina returns a Python int (NumPy's size); Keras a 0-d tensor",
     "image.gaussian_blur": "lamina pads by reflection, Keras with zeros (left for the image "
                            "ops owner: backend image.py has a zero-padded variant in progress)",
-    "cbrt[int64]": "int64 to float: Keras float64, lamina floatx",
-    "corrcoef[int64]": "int64 to float: Keras float64, lamina floatx",
-    "deg2rad[int64]": "int64 to float: Keras float64, lamina floatx",
-    "rad2deg[int64]": "int64 to float: Keras float64, lamina floatx",
-    "i0[int64]": "int64 to float: Keras float64, lamina floatx",
-    "abs[bool]": "torch's abs refuses bools; lamina's abs stays torch's (training path)",
-    "absolute[bool]": "as abs[bool]", "trunc[bool]": "torch's trunc refuses bools",
-    "subtract[bool,int]": "torch's subtract refuses bools (hot path, test_ops_dtypes_sweep.py)",
-    "subtract[uint8,bool]": "as subtract[bool,int]",
-    "isin[bool,int]": "torch's isin refuses bools", "isin[uint8,bool]": "as isin[bool,int]",
+    **{f"{op}[{dt}]": "int64/uint32 to float: Keras float64, lamina floatx"
+       for op in ("cbrt", "corrcoef", "deg2rad", "rad2deg", "i0") for dt in ("int64", "uint32")},
+    **{f"{op}[{dt}]": "Keras' real/conj skip its conversion, so uint16/uint32 stay unsigned "
+                      "(its convert_to_tensor widens them, as lamina's does)"
+       for op in ("real", "conj", "conjugate") for dt in ("uint16", "uint32")},
+    **{f"{op}[{v}]": "torch's abs/trunc refuse bools; lamina's stay torch's (training path)"
+       for op in ("abs", "absolute", "trunc") for v in ("bool", "bool_list")},
+    **{f"subtract[{v}]": "torch's subtract refuses bools (hot path, test_ops_dtypes_sweep.py)"
+       for v in ("bool,int", "uint8,bool", "bool,float")},
+    **{f"isin[{v}]": "torch's isin refuses bools" for v in ("bool,int", "uint8,bool",
+                                                            "bool,bool", "bool,float")},
+    "inner[bool,bool]": "torch's products refuse bools",
+    "tensordot[bool,bool]": "torch's products refuse bools",
+    "heaviside[bool,bool]": "Keras keeps bool; lamina gives floatx (NumPy refuses bools)",
     "dot[int8,int]": "a scalar operand: Keras widens int8 to int32, lamina keeps int8",
-    "normalize[float]": "a 0-d input: Keras gives shape (1,), lamina ()",
-    "normalize[int]": "as normalize[float]",
+    "dot[f16,float]": "a scalar operand: Keras widens float16 to float32, lamina keeps float16",
+    **{f"normalize[{v}]": "a 0-d input: Keras gives shape (1,), lamina ()"
+       for v in ("float", "int", "np_scalar")},
     "sparse_sigmoid[uint8]": "uint8 wraps below zero in lamina's kernel; Keras casts first",
     "view_as_complex[int_list]": "torch's view_as_complex takes floats only",
+    "view_as_complex[bool_list]": "torch's view_as_complex takes floats only",
 }
 
 
@@ -81,6 +94,8 @@ def _known(case):
 # (``maximum(f64, f32)`` is float32, ``add(f64, f32)`` float64); lamina keeps 64-bit dtypes
 # (see test_ops_dtypes_sweep.py)
 _WIDER = {("float64", "float32"), ("int64", "int32")}
+# float16 results round differently with the order of operations: a few of its ulps
+_HALF, _FULL = {"rtol": 2e-3, "atol": 2e-3}, {"rtol": 1e-5, "atol": 1e-6}
 # ops whose values are undefined (uninitialised memory): shape and dtype only
 SHAPE_ONLY = {"empty", "empty_like"}
 
@@ -330,8 +345,8 @@ def _compare(keras, key, case, got, want):
             pass  # Keras narrows some 64-bit results to 32 bits; lamina keeps them
         elif str(gn.dtype) != str(wn.dtype):
             problems.append(f"{case}: dtype {gn.dtype}, Keras {wn.dtype}")
-        elif key not in SHAPE_ONLY and not np.allclose(gn, wn, rtol=1e-5, atol=1e-6,
-                                                        equal_nan=True):
+        elif key not in SHAPE_ONLY and not np.allclose(
+                gn, wn, equal_nan=True, **(_HALF if gn.dtype == np.float16 else _FULL)):
             problems.append(f"{case}: values differ (max {np.nanmax(np.abs(gn - wn))})")
     return problems
 
