@@ -1,4 +1,5 @@
-"""NumPy-like ops (``keras.ops.numpy``): the active backend's functions, bound at import.
+"""NumPy-like ops (``keras.ops.numpy``): the active backend's kernels, bound at import behind
+wrappers that convert NumPy arrays, lists and Python numbers (see ``lamina/ops/_bind.py``).
 
 >>> from lamina.ops import numpy as np_ops
 >>> np_ops.sum(np_ops.ones((2, 3)), axis=1).shape

@@ -6,8 +6,9 @@ index results, NumPy's argument conventions). Wrappers only call torch functions
 tensor arguments, so a symbolic tensor passed in reaches ``__torch_function__`` and becomes a
 graph node (see ``backend/torch/symbolic.py``) while real tensors pay nothing extra.
 
-Inputs are tensors (and Python scalars where torch takes them); the less common ops also
-accept NumPy arrays and lists, converting them once.
+Inputs are tensors (and Python scalars where torch takes them): these are the kernels. The
+public ``lamina.ops`` names wrap them to convert NumPy arrays, lists and Python numbers first
+(lamina/ops/_bind.py); layers and losses call the kernels through ``lamina.ops.kernels``.
 """
 
 from __future__ import annotations
