@@ -8,7 +8,7 @@ the public wrapper's own cost (lamina - kernel) and Keras' time divided by lamin
 lamina is faster). A last block does the same
 with a NumPy array as input, where both libraries convert. Run::
 
-    .venv/bin/python benchmarks/bench_ops.py            # ~20 s
+    .venv/bin/python benchmarks/bench_ops.py            # ~30 s
     .venv/bin/python benchmarks/bench_ops.py --quick    # ~5 s
 
 The contenders of one op are timed in turn, round after round, and the best round is kept:
@@ -103,7 +103,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls and rounds")
     args = parser.parse_args()
-    number, rounds = (2000, 3) if args.quick else (10000, 5)
+    number, rounds = (2000, 3) if args.quick else (2000, 15)
     torch.set_num_threads(1)  # the ops are tiny: threads only add noise
     import keras
 
