@@ -63,6 +63,21 @@ finally:
         _gc.enable()
 
 
+# Heavier packages load when first used (``lamina.applications``, ``keras.applications``).
+_LAZY_SUBMODULES = ("applications",)
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        try:
+            return importlib.import_module(f"lamina.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"lamina.{name}":
+                raise
+    raise AttributeError(f"module 'lamina' has no attribute {name!r}")
+
 
 def version() -> str:
     """lamina's version (``keras.version()`` under ``lamina run``)."""

@@ -89,3 +89,34 @@ def test_compute_iou_matches_keras(keras, rng, fmt):
         ours, _np(keras.utils.bounding_boxes.compute_iou(batched_a, batched_b, fmt, **kwargs)),
         rtol=1e-5, atol=1e-6)
     assert ours.shape == (2, 4, 3) and (ours[0, :, 1] == -7).all()
+
+
+@pytest.mark.parametrize("fmt", ["xyxy", "center_xywh"])
+def test_compute_ciou_matches_keras(keras, rng, fmt):
+    a, b = _boxes(rng, 6), _boxes(rng, 6)
+    b[0] = a[0]  # identical boxes: CIoU 1
+    a, b = (_np(keras.utils.bounding_boxes.convert_format(v, "xyxy", fmt)) for v in (a, b))
+    ours = _np(bb.compute_ciou(a, b, fmt))
+    np.testing.assert_allclose(ours, _np(keras.utils.bounding_boxes.compute_ciou(a, b, fmt)),
+                               rtol=1e-5, atol=1e-6)
+    assert abs(ours[0] - 1.0) < 1e-4
+
+
+@pytest.mark.parametrize("encoding", ["center_yxhw", "center_xywh"])
+def test_encode_and_decode_deltas_match_keras(keras, rng, encoding):
+    anchors, boxes = _boxes(rng, 5), np.stack([_boxes(rng, 5), _boxes(rng, 5)])
+    kwargs = dict(anchor_format="xyxy", box_format="xyxy", variance=[0.1, 0.1, 0.2, 0.2])
+    ours = _np(bb.encode_box_to_deltas(anchors, boxes, encoding_format=encoding, **kwargs))
+    theirs = _np(keras.utils.bounding_boxes.encode_box_to_deltas(
+        anchors, boxes, encoding_format=encoding, **kwargs))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+    back = _np(bb.decode_deltas_to_boxes(anchors, ours, encoded_format=encoding, **kwargs))
+    np.testing.assert_allclose(back, boxes, rtol=1e-4, atol=1e-3)  # decode inverts encode
+    levels = bb.decode_deltas_to_boxes({"p3": anchors}, {"p3": ours}, encoded_format=encoding,
+                                       **kwargs)
+    np.testing.assert_allclose(_np(levels["p3"]), _np(keras.utils.bounding_boxes
+                               .decode_deltas_to_boxes({"p3": anchors}, {"p3": keras.ops.convert_to_tensor(theirs)},
+                                                       encoded_format=encoding, **kwargs)["p3"]),
+                               rtol=1e-4, atol=1e-3)
+    with pytest.raises(ValueError, match="length 4"):
+        bb.encode_box_to_deltas(anchors, boxes, "xyxy", "xyxy", variance=[1, 1])

@@ -12,6 +12,8 @@ top, width, height], ``center_xywh``, ``center_yxhw``, and the relative ``rel_xy
 
 from __future__ import annotations
 
+import math
+
 from lamina import config, ops
 
 SUPPORTED_FORMATS = ("xyxy", "yxyx", "xywh", "center_xywh", "center_yxhw", "rel_xyxy",
@@ -207,4 +209,95 @@ def compute_iou(boxes1, boxes2, bounding_box_format: str, use_masking: bool = Fa
     return ops.where(background, ops.cast(mask_val, iou.dtype) * ops.ones_like(iou), iou)
 
 
-__all__ = ["clip_to_image_size", "compute_iou", "convert_format", "crop", "pad"]
+def compute_ciou(boxes1, boxes2, bounding_box_format: str, image_shape=None):
+    """Complete IoU of matching boxes (element by element, not pairwise): IoU minus the
+    squared centre distance over the enclosing box's squared diagonal, minus an aspect-ratio
+    term; 1 for identical boxes, below -1 at worst.
+
+    Relative formats need ``image_shape`` ``(height, width, channels)``.
+    """
+    if "rel" in bounding_box_format and image_shape is None:
+        raise ValueError(
+            "When using relative bounding box formats (e.g. `rel_yxyx`) the `image_shape` "
+            f"argument must be provided. Received `image_shape`: {image_shape}"
+        )
+    height, width = (None, None) if image_shape is None else tuple(image_shape)[:2]
+    eps = config.epsilon()
+    ax1, ay1, ax2, ay2 = _parts(convert_format(boxes1, bounding_box_format, "xyxy", height,
+                                               width))
+    bx1, by1, bx2, by2 = _parts(convert_format(boxes2, bounding_box_format, "xyxy", height,
+                                               width))
+    w1, h1 = ax2 - ax1, ay2 - ay1 + eps
+    w2, h2 = bx2 - bx1, by2 - by1 + eps
+    intersection = ops.maximum(ops.minimum(ax2, bx2) - ops.maximum(ax1, bx1), 0) * \
+        ops.maximum(ops.minimum(ay2, by2) - ops.maximum(ay1, by1), 0)
+    union = w1 * h1 + w2 * h2 - intersection + eps
+    iou = ops.squeeze(intersection / (union + eps), axis=-1)
+    diagonal = ops.squeeze((ops.maximum(ax2, bx2) - ops.minimum(ax1, bx1)) ** 2
+                           + (ops.maximum(ay2, by2) - ops.minimum(ay1, by1)) ** 2 + eps, axis=-1)
+    centres = ops.squeeze(((ax1 + ax2) / 2 - (bx1 + bx2) / 2) ** 2
+                          + ((ay1 + ay2) / 2 - (by1 + by2) / 2) ** 2, axis=-1)
+    v = ops.squeeze((4 / math.pi ** 2) * (ops.arctan(w2 / h2) - ops.arctan(w1 / h1)) ** 2,
+                    axis=-1)
+    alpha = v / (v - iou + (1 + eps))
+    return iou - (centres / diagonal + v * alpha)
+
+
+def _variance(variance):
+    if variance is None:
+        return None
+    variance = ops.convert_to_tensor(variance, "float32")
+    if variance.shape[-1] != 4:
+        raise ValueError(f"`variance` must be length 4, got {variance}")
+    return variance
+
+
+def encode_box_to_deltas(anchors, boxes, anchor_format: str, box_format: str,
+                         encoding_format: str = "center_yxhw", variance=None, image_shape=None):
+    """Boxes as offsets from their anchors (the regression targets of detectors): centre
+    shift over the anchor's size, and log of the size ratio; divided by ``variance``."""
+    variance = _variance(variance)
+    if encoding_format not in ("center_xywh", "center_yxhw"):
+        raise ValueError(
+            "`encoding_format` should be one of 'center_xywh' or 'center_yxhw', got "
+            f"{encoding_format}"
+        )
+    height, width = (None, None) if image_shape is None else tuple(image_shape)[:2]
+    anchors = convert_format(anchors, anchor_format, encoding_format, height, width)
+    boxes = convert_format(boxes, box_format, encoding_format, height, width)
+    anchor_size = ops.maximum(anchors[..., 2:], config.epsilon())
+    box_size = ops.maximum(boxes[..., 2:], config.epsilon())
+    deltas = ops.concatenate([(boxes[..., :2] - anchors[..., :2]) / anchor_size,
+                              ops.log(box_size / anchor_size)], axis=-1)
+    return deltas if variance is None else deltas / variance
+
+
+def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format: str, box_format: str,
+                           encoded_format: str = "center_yxhw", variance=None,
+                           image_shape=None):
+    """The inverse of :func:`encode_box_to_deltas`: boxes in ``box_format`` from anchors and
+    deltas (dicts of levels ``{level: anchors}`` / ``{level: deltas}`` decode level by level)."""
+    variance = _variance(variance)
+    if encoded_format not in ("center_xywh", "center_yxhw"):
+        raise ValueError(
+            f"`encoded_format` should be 'center_xywh' or 'center_yxhw', but got "
+            f"'{encoded_format}'."
+        )
+    height, width = (None, None) if image_shape is None else tuple(image_shape)[:2]
+
+    def decode(anchor, delta):
+        anchor = convert_format(anchor, anchor_format, encoded_format, height, width)
+        delta = ops.convert_to_tensor(delta)
+        if variance is not None:
+            delta = delta * variance
+        box = ops.concatenate([delta[..., :2] * anchor[..., 2:] + anchor[..., :2],
+                               ops.exp(delta[..., 2:]) * anchor[..., 2:]], axis=-1)
+        return convert_format(box, encoded_format, box_format, height, width)
+
+    if isinstance(anchors, dict) and isinstance(boxes_delta, dict):
+        return {level: decode(anchor, boxes_delta[level]) for level, anchor in anchors.items()}
+    return decode(anchors, boxes_delta)
+
+
+__all__ = ["clip_to_image_size", "compute_ciou", "compute_iou", "convert_format", "crop",
+           "decode_deltas_to_boxes", "encode_box_to_deltas", "pad"]
