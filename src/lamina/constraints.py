@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import inspect
 
-from lamina import config, ops
+from lamina import config
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.utils import registry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core
 from lamina.optimizers.optimizer import Optimizer
 

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core, train_step
 from lamina.optimizers.optimizer import Optimizer
 
