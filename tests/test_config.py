@@ -101,3 +101,24 @@ def test_dtype_policy_is_a_policy_object_and_set_takes_one():
     finally:
         config.set_dtype_policy(None)
     assert config.dtype_policy().name == "float32"
+
+
+def test_flash_attention_setting_reaches_attention_layers():
+    try:
+        config.enable_flash_attention()
+        mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+        assert mha._flash_attention is True
+        with pytest.raises(ValueError, match="[Dd]ropout"):
+            layers.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.1)
+        with pytest.raises(ValueError, match="[Dd]ropout"):
+            layers.GroupQueryAttention(head_dim=4, num_query_heads=2, num_key_value_heads=1,
+                                       dropout=0.1)
+        x = np.random.default_rng(0).random((1, 3, 8)).astype("float32")
+        flash_out = lamina.ops.convert_to_numpy(mha(x, x))
+    finally:
+        config._FLASH_ATTENTION = None
+    assert layers.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.1)._flash_attention is None
+    plain = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    plain(x, x)
+    plain.set_weights(mha.get_weights())
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(plain(x, x)), flash_out, rtol=1e-5)

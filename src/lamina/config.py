@@ -197,7 +197,9 @@ def is_traceback_filtering_enabled() -> bool:
 
 
 def enable_flash_attention() -> None:
-    """Ask attention layers for a flash-attention kernel (torch's fused scaled-dot-product)."""
+    """Attention layers made with ``flash_attention=None`` (the default) use flash attention:
+    as in Keras, they then refuse ``dropout > 0`` and ``return_attention_scores``. The
+    results are the same; torch's fused scaled-dot-product kernel picks the fastest path."""
     global _FLASH_ATTENTION
     _FLASH_ATTENTION = True
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from lamina import constraints, initializers, regularizers
+from lamina import config, constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.activations.softmax import Softmax
 from lamina.layers.attention._projection import HeadProjection
@@ -76,6 +76,8 @@ class GroupQueryAttention(Layer):
                                            or sliding_window <= 0):
             raise ValueError(f"{name}: `sliding_window` must be `None` or a positive integer. "
                              f"Received: sliding_window={sliding_window!r}")
+        # None follows keras.config.enable/disable_flash_attention, as in Keras
+        flash_attention = flash_attention or config.is_flash_attention_enabled()
         if flash_attention and dropout > 0.0:
             raise ValueError("Dropout is not supported when flash attention is enabled. Please "
                              "set dropout to 0.0 to use flash attention.")

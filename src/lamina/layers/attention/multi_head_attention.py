@@ -7,7 +7,7 @@ import string
 
 import numpy as np
 
-from lamina import constraints, initializers, regularizers
+from lamina import config, constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.activations.softmax import Softmax, large_negative
 from lamina.layers.attention._projection import HeadProjection
@@ -94,8 +94,9 @@ class MultiHeadAttention(Layer):
         self._attention_axes = attention_axes
         self._sliding_window = sliding_window
         # flash attention is a kernel choice, not a change in maths: accepted and recorded
-        self._flash_attention = flash_attention
-        if flash_attention and dropout > 0.0:
+        # (None follows keras.config.enable/disable_flash_attention, as in Keras)
+        self._flash_attention = flash_attention or config.is_flash_attention_enabled()
+        if self._flash_attention and dropout > 0.0:
             raise ValueError("MultiHeadAttention: dropout is not supported with "
                              "flash_attention=True; set dropout=0.0.")
         self._kernel_initializer = initializers.get(kernel_initializer)
