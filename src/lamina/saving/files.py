@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import math
 import os
 import tempfile
 
 import h5py
+import numpy as np
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -74,13 +76,81 @@ def file_signature(path: str) -> bytes:
 
 
 def open_h5(source, what: str):
-    """Open an HDF5 file for reading; a file that is not HDF5 raises a ValueError naming it."""
+    """Open an HDF5 file for reading; a file that is not HDF5 raises a ValueError naming it.
+
+    The file is checked before anything is read (``check_h5``): it must be self-contained.
+    """
     try:
-        return h5py.File(source, "r")
+        f = h5py.File(source, "r")
     except FileNotFoundError:
         raise
     except (OSError, ValueError) as e:
         raise ValueError(f"{what} is not a valid HDF5 file ({_short(e)}).") from None
+    try:
+        check_h5(f, what)
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def check_h5(h5file, what: str) -> None:
+    """Refuse an HDF5 file that would make h5py read other files: external links, soft links
+    (Keras writes neither), virtual datasets and datasets stored in external raw files.
+
+    Links are read without being followed (``getlink=True``), so nothing outside the file is
+    opened; each group is walked once, also where hard links make cycles.
+    """
+    seen = set()
+
+    def walk(group):
+        if group.id in seen:
+            return
+        seen.add(group.id)
+        for name in group:
+            link = group.get(name, getlink=True)
+            where = f"{group.name.rstrip('/')}/{name}"
+            if isinstance(link, (h5py.ExternalLink, h5py.SoftLink)):
+                kind = "an external link" if isinstance(link, h5py.ExternalLink) else "a soft link"
+                target = f"{link.filename}:{link.path}" if isinstance(link, h5py.ExternalLink) \
+                    else link.path
+                raise ValueError(
+                    f"Not allowed: {what} holds {kind} at {where!r} (to {target!r}); lamina "
+                    "reads only self-contained weight files and does not follow it.")
+            item = group.get(name)
+            if isinstance(item, h5py.Group):
+                walk(item)
+            elif isinstance(item, h5py.Dataset) and (item.is_virtual or item.external):
+                kind = "a virtual dataset" if item.is_virtual else \
+                    "a dataset stored in external files"
+                raise ValueError(
+                    f"Not allowed: {what} holds {kind} at {where!r}, whose data would be read "
+                    "from other files.")
+
+    walk(h5file)
+
+
+# The largest weight array a file may hold (8 GiB, as Keras' guard against HDF5 datasets that
+# declare absurd shapes): reading one allocates it, whatever the file's size on disk.
+MAX_DATASET_BYTES = 1 << 33
+
+
+def read_dataset(dataset, what: str):
+    """A weight array from an HDF5 dataset: numbers only, of a sane size, read as NumPy."""
+    if not isinstance(dataset, h5py.Dataset):
+        # the file's content is wrong, not the caller's argument: ValueError
+        raise ValueError(f"{what}: '{dataset.name}' is a group, not a weight array")  # noqa: TRY004
+    kind = dataset.dtype.kind
+    if kind not in "biufc" or dataset.dtype.names is not None:
+        raise ValueError(
+            f"{what}: the weight array '{dataset.name}' has dtype {dataset.dtype} (strings, "
+            "objects or records), not numbers.")
+    size = math.prod(dataset.shape or ()) * dataset.dtype.itemsize
+    if size > MAX_DATASET_BYTES:
+        raise ValueError(
+            f"{what}: the weight array '{dataset.name}' declares shape {dataset.shape} "
+            f"({size} bytes), more than the {MAX_DATASET_BYTES} lamina reads.")
+    return np.asarray(dataset[()])
 
 
 def _short(error) -> str:

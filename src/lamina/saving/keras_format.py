@@ -11,11 +11,13 @@ training resumes with the same next step.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import inspect
 import io
 import json
 import zipfile
+from zlib import error as zlib_error
 
 import h5py
 
@@ -86,13 +88,60 @@ def _json_default(obj):
     raise TypeError(f"Cannot write {type(obj).__name__} {obj!r} into config.json")
 
 
+# What a .keras archive may make lamina read into memory (zip-bomb guards: a member can
+# declare or inflate to far more than it stores). The weights may be large; config.json and
+# metadata.json never are. Tests lower these to check the guards.
+MAX_MEMBER_BYTES = {CONFIG_FILENAME: 1 << 28, METADATA_FILENAME: 1 << 20}
+MAX_WEIGHTS_BYTES = 1 << 34     # 16 GiB
+MAX_TOTAL_BYTES = 1 << 35       # everything read from one archive
+MAX_EXPANSION = 100             # a compressed member inflating more than this is a bomb
+_EXPANSION_FLOOR = 1 << 26      # ... once it is larger than 64 MiB
+
+
 def _open_zip(path):
     try:
-        return zipfile.ZipFile(path, "r")
+        zf = zipfile.ZipFile(path, "r")
     except zipfile.BadZipFile:
         raise ValueError(
             f"{path!r} is not a valid .keras file: it is not a zip archive."
         ) from None
+    try:
+        _check_archive(zf, path)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_archive(zf, path):
+    """Refuse archives no saver writes: duplicate, absolute or ``..`` member names, symlinks,
+    members (or a total) declaring more bytes than lamina reads, and decompression bombs."""
+    seen, total = set(), 0
+    for info in zf.infolist():
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if name in seen:
+            raise ValueError(f"Not allowed: {path!r} holds the member {name!r} twice.")
+        seen.add(name)
+        if name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\x00" in name:
+            raise ValueError(f"Not allowed: {path!r} holds a member with an unsafe path {name!r}.")
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise ValueError(f"Not allowed: {path!r} holds a symbolic link {name!r}.")
+        cap = MAX_WEIGHTS_BYTES if name == WEIGHTS_FILENAME else \
+            MAX_MEMBER_BYTES.get(name, MAX_TOTAL_BYTES)
+        if info.file_size > cap:
+            raise ValueError(
+                f"Not allowed: {path!r}: the member {name!r} declares {info.file_size} bytes, "
+                f"more than the {cap} lamina reads for it.")
+        if info.file_size > _EXPANSION_FLOOR and \
+                info.file_size > MAX_EXPANSION * max(info.compress_size, 1):
+            raise ValueError(
+                f"Not allowed: {path!r}: the member {name!r} declares {info.file_size} bytes "
+                f"but stores {info.compress_size}; refusing a potential decompression bomb.")
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise ValueError(
+                f"Not allowed: {path!r} declares more than {MAX_TOTAL_BYTES} bytes in all.")
 
 
 def _read_member(zf, path, name):
@@ -101,10 +150,16 @@ def _read_member(zf, path, name):
             f"{path!r} is not a valid .keras file: it has no {name} "
             f"(it contains {sorted(zf.namelist())})."
         )
+    info = zf.getinfo(name)
+    cap = MAX_WEIGHTS_BYTES if name == WEIGHTS_FILENAME else MAX_MEMBER_BYTES.get(name, 0)
     try:
-        return zf.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        with zf.open(info) as member:  # read at most what the member declares (checked)
+            data = member.read(min(cap, info.file_size) + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as e:
         raise ValueError(f"{path!r} is damaged: cannot read {name} ({e}).") from None
+    if len(data) > min(cap, info.file_size):
+        raise ValueError(f"Not allowed: {path!r}: {name} holds more bytes than it declares.")
+    return data
 
 
 def read_config(path: str) -> dict:
@@ -127,9 +182,28 @@ def _parse_config(raw, path):
     return config
 
 
-def model_from_config(config, custom_objects=None, safe_mode=True):
+# Raised by code reading a config that lacks an entry, or holds one of the wrong kind: from a
+# file, that is a malformed file, said as such (ValueError) with the original error chained.
+_MALFORMED = (KeyError, IndexError, AttributeError)
+
+
+@contextlib.contextmanager
+def malformed_config_errors(source: str):
+    """Inside the block, a KeyError/IndexError/AttributeError becomes a ValueError naming
+    ``source``: the file's config is malformed (the loader's own errors stay as they are)."""
+    try:
+        yield
+    except _MALFORMED as e:
+        raise ValueError(
+            f"{source}: the saved config is malformed and cannot be loaded "
+            f"({type(e).__name__}: {e})."
+        ) from e
+
+
+def model_from_config(config, custom_objects=None, safe_mode=True, source="The file"):
     """Build the (uncompiled) model a saved config describes."""
-    with registry.safe_mode_scope(safe_mode), registry.custom_object_scope(custom_objects or {}):
+    with registry.safe_mode_scope(safe_mode), registry.custom_object_scope(custom_objects or {}), \
+            malformed_config_errors(source):
         return deserialize_layer(clean_layer_entry(config, custom_objects), custom_objects)
 
 
@@ -138,16 +212,31 @@ def compile_from_config(model, compile_config, custom_objects=None):
     params = inspect.signature(model.compile).parameters
     takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
     args = {k: v for k, v in compile_config.items() if takes_any or k in params}
+    from lamina import losses, metrics, optimizers
+
     optimizer = args.get("optimizer")
     if isinstance(optimizer, dict):
-        from lamina import optimizers
-
         args["optimizer"] = optimizers.deserialize(optimizer, custom_objects)
+    # loss and metric objects saved as config dicts (possibly per output, in lists or dicts)
+    for key, deserialize in (("loss", losses.deserialize), ("metrics", metrics.deserialize),
+                             ("weighted_metrics", metrics.deserialize)):
+        if key in args:
+            args[key] = _objects_from_configs(args[key], deserialize, custom_objects)
     with registry.custom_object_scope(custom_objects or {}):
         model.compile(**args)
     if model.built and model.optimizer is not None and not model.optimizer.built:
         # as Keras' compile_from_config: slots exist now, so saved state can be assigned
         model.optimizer.build(model.trainable_weights)
+
+
+def _objects_from_configs(value, deserialize, custom_objects):
+    if isinstance(value, dict) and "class_name" in value:
+        return deserialize(value, custom_objects)
+    if isinstance(value, dict):
+        return {k: _objects_from_configs(v, deserialize, custom_objects) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_objects_from_configs(v, deserialize, custom_objects) for v in value]
+    return value
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -165,10 +254,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         if weights is None:
             raise ValueError(f"{path!r} is not a valid .keras file: it has no {WEIGHTS_FILENAME}.")
         asset_files = assets.read_members(zf, repr(path))
-    model = model_from_config(config, custom_objects, safe_mode)
+    model = model_from_config(config, custom_objects, safe_mode, source=repr(path))
     compile_config = config.get("compile_config") if compile else None
     if compile_config:
-        compile_from_config(model, compile_config, custom_objects)
+        with registry.safe_mode_scope(safe_mode), malformed_config_errors(repr(path)):
+            compile_from_config(model, compile_config, custom_objects)
     with files.open_h5(io.BytesIO(weights), f"{WEIGHTS_FILENAME} inside {path!r}") as f:
         read_weights(model, f, source=repr(path))
     assets.restore(model, asset_files)

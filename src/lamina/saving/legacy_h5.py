@@ -21,7 +21,12 @@ import numpy as np
 from lamina.models.serialization import deserialize_layer
 from lamina.saving import files
 from lamina.saving.config_compat import clean_layer_entry
-from lamina.saving.keras_format import KERAS_VERSION, _json_default, _keras_module
+from lamina.saving.keras_format import (
+    KERAS_VERSION,
+    _json_default,
+    _keras_module,
+    malformed_config_errors,
+)
 from lamina.saving.legacy_config import compile_args, translate_layer_entry
 from lamina.saving.object_graph import keras_layers
 from lamina.utils import registry
@@ -41,7 +46,7 @@ def _read_layer_values(group):
     for name in files.attr_list(group, "weight_names"):
         if name not in group:
             raise ValueError(f"the weight {name!r} listed in '{group.name}' is missing")
-        values.append(np.asarray(group[name][()]))
+        values.append(files.read_dataset(group[name], "The legacy .h5 file"))
     return values
 
 
@@ -131,9 +136,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 f"No model config found in the file at {path!r} ({kind}). If it holds only "
                 "weights, build the model in code and call model.load_weights()."
             )
-        entry = clean_layer_entry(translate_layer_entry(config), custom_objects)
         with registry.safe_mode_scope(safe_mode), \
-                registry.custom_object_scope(custom_objects or {}):
+                registry.custom_object_scope(custom_objects or {}), \
+                malformed_config_errors(repr(path)):
+            entry = clean_layer_entry(translate_layer_entry(config), custom_objects)
             model = deserialize_layer(entry, custom_objects)
         if "model_weights" not in f:
             raise ValueError(f"{path!r} has a model config but no 'model_weights' group.")
@@ -143,7 +149,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             raise ValueError(f"{path!r} is not a valid legacy model file ({e}).") from None
         training_config = _attr_json(f, "training_config", path) if compile else None
         if training_config:
-            with registry.custom_object_scope(custom_objects or {}):
+            with registry.safe_mode_scope(safe_mode), \
+                    registry.custom_object_scope(custom_objects or {}), \
+                    malformed_config_errors(repr(path)):
                 model.compile(**compile_args(training_config))
             if "optimizer_weights" in f:
                 _restore_optimizer(model, f["optimizer_weights"])
@@ -152,7 +160,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 def _restore_optimizer(model, group):
     optimizer = model.optimizer
-    values = [np.asarray(group[n][()]) for n in files.attr_list(group, "weight_names")]
+    values = [files.read_dataset(group[n], "The optimizer weights")
+              for n in files.attr_list(group, "weight_names")]
     if not optimizer.built:
         optimizer.build(model.trainable_weights)
     shapes_ok = len(values) == len(optimizer.variables) and all(

@@ -9,6 +9,7 @@ and back, by kind (layers and models, optimizers, losses, metrics, initializers,
 from __future__ import annotations
 
 from lamina import activations, constraints, initializers, losses, metrics, optimizers, regularizers
+from lamina.layers.core.lambda_layer import deserialize_function
 from lamina.layers.layer import Layer
 from lamina.losses.loss import Loss
 from lamina.metrics.metric import Metric
@@ -75,6 +76,10 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         raise TypeError(f"Could not deserialize {config!r}")
     with registry.safe_mode_scope(safe_mode), registry.custom_object_scope(custom_objects or {}):
         class_name = config["class_name"]
+        if not isinstance(class_name, str):
+            raise TypeError(f"Could not deserialize {config!r}: class_name is not a string")
+        if class_name == "__lambda__":  # bytecode: refused in safe mode
+            return deserialize_function(config, custom_objects)
         if class_name == "function":
             name = config.get("registered_name") or config.get("config")
             obj = registry.get_registered_object(name, custom_objects)

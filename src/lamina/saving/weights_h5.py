@@ -50,14 +50,18 @@ class ReadStore:
     def __contains__(self, key):
         return self._group is not None and str(key) in self._group
 
-    def __getitem__(self, key):
+    def _item(self, key):
         if self._group is None or str(key) not in self._group:
             raise KeyError(key)
-        item = self._group[str(key)]
-        if not isinstance(item, h5py.Dataset):
-            # the file's content is wrong, not the caller's argument: ValueError
-            raise ValueError(f"'{item.name}' is a group, not a weight array")  # noqa: TRY004
-        return np.asarray(item[()])
+        return self._group[str(key)]
+
+    def shape(self, key) -> tuple:
+        """The saved array's shape, read without reading its data."""
+        item = self._item(key)
+        return tuple(item.shape) if isinstance(item, h5py.Dataset) else ()
+
+    def __getitem__(self, key):
+        return files.read_dataset(self._item(key), "The weights file")
 
 
 def write_weights(model, h5file) -> None:
@@ -82,20 +86,20 @@ def _describe(obj, path):
 def _check_layer(layer, store, path):
     """The (variable, value) pairs to assign, or an error message saying what does not match."""
     variables = own_variables(layer)
-    saved = [store[k] for k in store]
-    if len(saved) != len(variables):
+    keys = list(store)
+    shapes = [store.shape(k) for k in keys]  # checked before any data is read
+    if len(keys) != len(variables):
         return None, (
             f"{_describe(layer, path)} expects {len(variables)} variable(s) "
-            f"{[tuple(v.shape) for v in variables]}, but the file holds {len(saved)} "
-            f"{[tuple(s.shape) for s in saved]}."
+            f"{[tuple(v.shape) for v in variables]}, but the file holds {len(keys)} {shapes}."
         )
-    for variable, value in zip(variables, saved):
-        if tuple(variable.shape) != tuple(value.shape):
+    for variable, shape in zip(variables, shapes):
+        if tuple(variable.shape) != shape:
             return None, (
                 f"{_describe(layer, path)}: variable '{getattr(variable, 'name', '?')}' has shape "
-                f"{tuple(variable.shape)} in the model, but shape {tuple(value.shape)} in the file."
+                f"{tuple(variable.shape)} in the model, but shape {shape} in the file."
             )
-    return list(zip(variables, saved)), None
+    return list(zip(variables, [store[k] for k in keys])), None
 
 
 def read_weights(model, h5file, skip_mismatch=False, source="the file") -> None:

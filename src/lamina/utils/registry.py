@@ -103,7 +103,12 @@ class CustomObjectScope:
 
 
 def get_registered_object(name: str, custom_objects=None, module_objects=None):
-    """Look ``name`` up in custom_objects, active scopes, the global registry, then the module."""
+    """Look ``name`` up in custom_objects, active scopes, the global registry, then the module.
+
+    Only ever a dictionary lookup: a name from a file is never imported or walked.
+    """
+    if not isinstance(name, str):
+        return None
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     for scope in reversed(_scopes()):
