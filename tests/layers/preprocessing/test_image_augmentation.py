@@ -268,3 +268,24 @@ def test_bad_arguments_are_refused_when_given(bad):
 def test_rank_error_names_the_layer():
     with pytest.raises(ValueError, match="RandomFlip.*rank"):
         layers.RandomFlip()(np.zeros((4, 4), "float32"))
+
+
+@pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "mirror", "reflect"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_batched_warp_equals_ops_affine_transform(fill_mode, interpolation):
+    # the layers warp with the batched kernel; lamina.ops.image.affine_transform is the
+    # per-image reference (itself checked against Keras in tests/conformance)
+    from lamina.backend import image as kernels
+
+    x = _images((4, 7, 9, 2))
+    m = np.array([[0.9, -0.3, 1.5, 0.3, 0.9, -1.2, 0, 0], [1.2, 0, -1, 0, 0.8, 2, 0, 0],
+                  [0.8, 0.1, 0.4, -0.1, 1.1, 0.3, 0.01, -0.02], [1, 0, -3.5, 0, 1, 2.5, 0, 0]],
+                 "float32")
+    for images, fmt in ((x, "channels_last"), (np.moveaxis(x, -1, 1), "channels_first")):
+        ref = lamina.ops.image.affine_transform(images, m, interpolation, fill_mode, 3.0, fmt)
+        out = kernels.affine_transform_batched(images, m, interpolation, fill_mode, 3.0, fmt)
+        np.testing.assert_allclose(_np(out), _np(ref), rtol=1e-6, atol=1e-4)
+    ints = x.astype("uint8")
+    np.testing.assert_array_equal(
+        _np(kernels.affine_transform_batched(ints, m, interpolation, fill_mode)),
+        _np(lamina.ops.image.affine_transform(ints, m, interpolation, fill_mode)))
