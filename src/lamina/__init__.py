@@ -58,6 +58,7 @@ try:
     from lamina.regularizers import Regularizer
     from lamina.scopes import device, name_scope, remat
     from lamina.variables import Variable
+    from lamina import applications  # after models/saving: it builds on them
 finally:
     if _gc_was_enabled:
         _gc.enable()
@@ -89,7 +90,7 @@ __all__ = [
     "Regularizer", "Variable", "device", "distribution", "dtype_policies", "export",
     "name_scope", "quantizers", "remat", "tree", "version", "visualization", "wrappers",
     "Input", "InputLayer", "KerasTensor", "Layer", "Model", "Sequential", "__version__",
-    "activations", "callbacks", "config", "constraints", "datasets", "initializers", "layers",
+    "activations", "applications", "callbacks", "config", "constraints", "datasets", "initializers", "layers",
     "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "preprocessing",
     "random", "regularizers", "saving", "utils",
 ]
