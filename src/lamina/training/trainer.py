@@ -8,6 +8,8 @@ loop does not stop to synchronise after every batch.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import warnings
 
@@ -310,12 +312,19 @@ class Trainer:
             y_pred = self(x, training=True)
         finally:
             CALL_CONTEXT.training = None
-        loss = self.compute_loss(x, y, y_pred, sw, training=True)
+        loss = self._compute_loss(x, y, y_pred, sw, training=True)
         with backend.no_grad():
             self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size(x))
             self._compile_metrics.update_state(y, y_pred.detach() if backend.is_tensor(y_pred)
                                                else y_pred, sw)
         return loss
+
+    def _compute_loss(self, x, y, y_pred, sw, training):
+        """``compute_loss`` with ``training`` passed on, as Keras does; an override written
+        before Keras 3.3 takes no ``training`` and is called without it."""
+        if _takes_training(type(self).compute_loss):
+            return self.compute_loss(x, y, y_pred, sw, training=training)
+        return self.compute_loss(x, y, y_pred, sw)
 
     def test_step(self, data):
         x, y, sw = _unpack(data)
@@ -323,7 +332,7 @@ class Trainer:
             y_pred = self(x, training=False)
             if not self._compile_metrics.built:
                 self._build_compiled(y, y_pred)
-            loss = self.compute_loss(x, y, y_pred, sw, training=False)
+            loss = self._compute_loss(x, y, y_pred, sw, training=False)
             self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
             self._compile_metrics.update_state(y, y_pred, sw)
 
@@ -627,6 +636,12 @@ class Trainer:
         if return_dict:
             return logs
         return self._ordered_values(logs)
+
+
+@functools.cache
+def _takes_training(method) -> bool:
+    params = inspect.signature(method).parameters
+    return "training" in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
 
 
 def _unpack(data):
