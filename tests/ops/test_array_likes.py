@@ -79,3 +79,24 @@ def test_kernels_are_the_backend_functions_without_conversion():
     assert ops.add.__kernel__ is kernels.add
     assert kernels.image.resize is ops.image.resize.__kernel__
     assert kernels.convert_to_tensor is ops.convert_to_tensor  # takes array-likes by nature
+
+
+def test_symbolic_tensors_with_numpy_constants_record():
+    x = lamina.Input(shape=(3,))
+    offsets = np.array([1.0, 2.0, 3.0], dtype="float32")
+    y = ops.concatenate([x, ops.add(x, offsets)[:, None, :][:, 0]], axis=-1)
+    z = ops.where(ops.greater(y, 2.0), y, 0.0)
+    model = lamina.Model(x, ops.einsum("bi,ij->bj", z, np.ones((6, 2), "float32")))
+    data = np.arange(6, dtype="float32").reshape(2, 3)
+    full = np.concatenate([data, data + offsets], axis=-1)
+    want = np.where(full > 2.0, full, 0.0) @ np.ones((6, 2), "float32")
+    np.testing.assert_allclose(model.predict(data, verbose=0), want, rtol=1e-6)
+
+
+def test_sequences_given_whole_are_sequences_of_rows():
+    rows = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_allclose(_np(ops.concatenate(rows)), rows.reshape(-1))
+    np.testing.assert_allclose(_np(ops.stack(ops.convert_to_tensor(rows), axis=1)), rows.T)
+    # a list mixing tensors and arrays stacks as Keras' convert_to_tensor does
+    both = ops.convert_to_tensor([ops.ones((2,)), np.zeros(2, "float32")])
+    assert tuple(both.shape) == (2, 2) and _np(both).tolist() == [[1, 1], [0, 0]]

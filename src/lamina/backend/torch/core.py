@@ -212,7 +212,8 @@ _PLAIN = (list, tuple, int, float, bool, complex)  # array-likes that are surely
 def as_tensor_pair(x1, x2, keep_number=False, op="op"):
     """The two operands of a binary op, made tensors as Keras does.
 
-    With a symbolic tensor among them both pass untouched (the call is recorded as written).
+    With a symbolic tensor among them numbers stay numbers (the call is recorded as written)
+    and arrays become constant tensors.
     ``keep_number``: the kernel takes a Python number as its second operand, so one next to a
     non-bool tensor stays a number (torch's weak-scalar promotion agrees with Keras there and
     it saves making a tensor).
@@ -220,8 +221,13 @@ def as_tensor_pair(x1, x2, keep_number=False, op="op"):
     n1, n2 = type(x1) in _NUMBERS, type(x2) in _NUMBERS
     real1, real2 = isinstance(x1, torch.Tensor), isinstance(x2, torch.Tensor)
     # (numbers first: a failed hasattr costs more than the rest of this function)
-    if (not n1 and not real1 and hasattr(type(x1), "__torch_function__")) or (
-            not n2 and not real2 and hasattr(type(x2), "__torch_function__")):
+    sym1 = not n1 and not real1 and hasattr(type(x1), "__torch_function__")
+    sym2 = not n2 and not real2 and hasattr(type(x2), "__torch_function__")
+    if sym1 or sym2:
+        if not n1 and not real1 and not sym1:
+            x1 = as_tensor_arg(x1, op, "x1")
+        if not n2 and not real2 and not sym2:
+            x2 = as_tensor_arg(x2, op, "x2")
         return x1, x2
     if not n1 and not real1:
         x1, real1 = as_tensor_arg(x1, op, "x1"), x1 is not None
