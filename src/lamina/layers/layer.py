@@ -114,6 +114,9 @@ def _scoped_build(build):
     return wrapper
 
 
+# Keras' variable aggregation modes (keras/src/backend/common/variables.py)
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
+
 _BASE_ARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length"}
 # Keras 1 argument names that still appear in old tutorials, with what replaced them
 _KERAS1_ARGS = {
@@ -270,9 +273,27 @@ class Layer(backend.LayerBase):
         regularizer=None,
         constraint=None,
         aggregation="none",
+        overwrite_with_gradient: bool = False,
         name: str | None = None,
     ):
-        """Create a variable of this layer, initialised now, tracked in ``weights``."""
+        """Create a variable of this layer, initialised now, tracked in ``weights``.
+
+        ``aggregation`` ("none", "mean", "sum", "only_first_replica") is kept on the variable
+        (``variable.aggregation``) for custom data-parallel loops, as in Keras.
+        """
+        if aggregation is None:
+            aggregation = "none"
+        if aggregation not in _AGGREGATIONS:
+            raise ValueError(
+                f"Layer '{self.name}': add_weight(aggregation=...) must be one of "
+                f"{list(_AGGREGATIONS)} or None; received aggregation={aggregation!r}."
+            )
+        if overwrite_with_gradient:
+            # Keras' float8 training trick: the optimizer writes the gradient into the variable
+            raise NotImplementedError(
+                f"Layer '{self.name}': add_weight(overwrite_with_gradient=True) (float8 "
+                "training) is not supported by lamina."
+            )
         shape = () if shape is None else tuple(int(d) for d in shape)
         dtype = dtype or self._variable_dtype
         if initializer is None:
@@ -292,6 +313,9 @@ class Layer(backend.LayerBase):
         # Keras' Variable exposes them as .regularizer and .constraint
         var.regularizer = var._lamina_regularizer
         var.constraint = var._lamina_constraint
+        var.aggregation = aggregation
+        var.overwrite_with_gradient = False
+        var.autocast = bool(autocast)
         key = self._parameter_key(name)
         self.register_parameter(key, var)
         # the key follows the attribute the variable is first assigned to (see __setattr__)

@@ -109,6 +109,12 @@ def test_convnet_trains():
     assert len(model.losses) == 1  # the kernel's L2 penalty
 
 
-def test_lora_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match="lora"):
-        layers.Conv2D(2, 3, lora_rank=2)
+def test_lora_only_where_keras_has_it():
+    conv = layers.Conv2D(2, 3, lora_rank=2)
+    conv.build((None, 5, 5, 3))
+    assert conv.lora_enabled and not conv._kernel.trainable
+    # Keras' transposed, depthwise and separable convolutions take no lora_rank
+    for make in (lambda: layers.Conv2DTranspose(2, 3, lora_rank=2),
+                 lambda: layers.DepthwiseConv2D(3, lora_rank=2)):
+        with pytest.raises(TypeError, match="lora_rank"):
+            make()

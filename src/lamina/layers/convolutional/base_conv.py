@@ -7,6 +7,7 @@ from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core as backend
 from lamina.backend import conv as kernels
 from lamina.layers.convolutional import arguments as args
+from lamina.layers.core._lora import LoraMixin, lora_property
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
@@ -21,11 +22,11 @@ class ConvBase(Layer):
     def __init__(self, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True, bias_initializer="zeros",
                  bias_regularizer=None, activity_regularizer=None, bias_constraint=None,
-                 lora_rank=None, lora_alpha=None, **kwargs):
+                 **kwargs):
+        # lora_rank / lora_alpha: only Conv1D/2D/3D take them (as Keras); the transposed,
+        # depthwise and separable convolutions refuse them as unexpected keywords
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         owner = type(self).__name__
-        if lora_rank:
-            raise NotImplementedError(f"{owner}: LoRA (`lora_rank`) is not supported yet")
         n = self.rank
         self.kernel_size = args.standardize_tuple(kernel_size, n, "kernel_size", owner)
         self.strides = args.standardize_tuple(strides, n, "strides", owner)
@@ -117,17 +118,25 @@ class ConvBase(Layer):
         }
 
 
-class BaseConv(ConvBase):
-    """Conv1D/2D/3D: kernel ``(*kernel_size, in // groups, filters)``, optional bias."""
+class BaseConv(LoraMixin, ConvBase):
+    """Conv1D/2D/3D: kernel ``(*kernel_size, in // groups, filters)``, optional bias.
+
+    ``lora_rank`` (or ``enable_lora(rank)``) freezes the kernel and learns a low-rank update
+    (``layers/core/_lora.py``); ``kernel`` reads the merged kernel.
+    """
+
+    kernel = lora_property("kernel")
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 **kwargs):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation,
                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
                          bias_constraint, **kwargs)
+        self._init_lora(lora_rank, lora_alpha)
         owner = type(self).__name__
         self.filters = args.positive_int(filters, "filters", owner)
         self.groups = args.positive_int(groups, "groups", owner)
@@ -147,11 +156,12 @@ class BaseConv(ConvBase):
                 f"{tuple(input_shape)})"
             )
         self._output_shape(input_shape, self.filters)
-        self.kernel = self._add_kernel(
+        self._add_lora_base(self._add_kernel(
             "kernel", self.kernel_size + (channels // self.groups, self.filters)
-        )
+        ))
         self._add_bias(self.filters)
         self.built = True
+        self._maybe_enable_lora()
 
     def call(self, inputs):
         padding = self.padding
@@ -159,15 +169,16 @@ class BaseConv(ConvBase):
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
             inputs = kernels.pad_spatial(inputs, ((left, 0),), self.data_format)
             padding = "valid"
+        kernel = self.kernel if self.lora_enabled else self._kernel
         if (self.data_format == "channels_last" and not self._linear and self._elementwise
                 and backend.is_compiling()):
             # Under torch.compile an elementwise activation runs on the channels-first view,
             # so the compiler sees one layout between convolutions (otherwise it writes the
             # activation's masks transposed, at 1/3 of the speed); same numbers.
-            x = kernels.conv(ops.moveaxis(inputs, -1, 1), self.kernel, self.strides, padding,
+            x = kernels.conv(ops.moveaxis(inputs, -1, 1), kernel, self.strides, padding,
                              "channels_first", self.dilation_rate, bias=self.bias)
             return ops.moveaxis(self._activate(x), 1, -1)
-        x = kernels.conv(inputs, self.kernel, self.strides, padding, self.data_format,
+        x = kernels.conv(inputs, kernel, self.strides, padding, self.data_format,
                          self.dilation_rate, bias=self.bias)
         return self._activate(x)
 
@@ -186,4 +197,4 @@ class BaseConv(ConvBase):
             "groups": self.groups,
             **self._weights_config("kernel"),
         })
-        return cfg
+        return self._lora_config(cfg)

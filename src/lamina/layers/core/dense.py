@@ -4,25 +4,36 @@ from __future__ import annotations
 
 from lamina import activations, constraints, initializers, regularizers
 from lamina.backend import nn
+from lamina.layers.core._lora import LoraMixin, lora_property
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """``output = activation(dot(input, kernel) + bias)``, kernel of shape ``(in, units)``.
 
     >>> import lamina
     >>> layer = lamina.layers.Dense(3, activation="relu")
     >>> tuple(layer(lamina.ops.ones((2, 4))).shape)
     (2, 3)
+
+    ``lora_rank`` (or ``enable_lora(rank)`` later) freezes the kernel and learns a low-rank
+    update instead; ``kernel`` then reads the merged kernel (see ``layers/core/_lora.py``).
     """
+
+    kernel = lora_property("kernel")
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
-                 **kwargs):
+                 quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if quantization_config is not None:
+            raise NotImplementedError(
+                f"Dense '{self.name}': quantization (`quantization_config`) is not supported by "
+                "lamina yet; pass quantization_config=None.")
+        self.quantization_config = None
         if isinstance(units, bool) or not hasattr(units, "__index__") or int(units) <= 0:
             raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}")
         self.units = int(units)
@@ -37,6 +48,7 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
         self._linear = self.activation is activations.linear
+        self._init_lora(lora_rank, lora_alpha)
 
     def build(self, input_shape):
         in_dim = input_shape[-1]
@@ -45,10 +57,10 @@ class Dense(Layer):
                 f"Layer '{self.name}' (Dense) needs the last dimension of its input to be known; "
                 f"received input shape {tuple(input_shape)}"
             )
-        self.kernel = self.add_weight(
+        self._add_lora_base(self.add_weight(
             shape=(in_dim, self.units), initializer=self.kernel_initializer, name="kernel",
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-        )
+        ))
         if self.use_bias:
             self.bias = self.add_weight(
                 shape=(self.units,), initializer=self.bias_initializer, name="bias",
@@ -58,9 +70,11 @@ class Dense(Layer):
             self.bias = None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: in_dim})
         self.built = True
+        self._maybe_enable_lora()
 
     def call(self, inputs):
-        x = nn.linear(inputs, self.kernel, self.bias)
+        kernel = self.kernel if self.lora_enabled else self._kernel
+        x = nn.linear(inputs, kernel, self.bias)
         return x if self._linear else self.activation(x)
 
     def compute_output_shape(self, input_shape):
@@ -79,4 +93,4 @@ class Dense(Layer):
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
         })
-        return cfg
+        return self._lora_config(cfg)

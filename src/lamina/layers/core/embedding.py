@@ -8,6 +8,7 @@ from lamina import constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core as backend
 from lamina.backend import nn
+from lamina.layers.core._lora import LoraMixin, lora_property
 from lamina.layers.layer import Layer
 
 
@@ -20,7 +21,7 @@ def _positive_int(value, what):
     return value
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """Rows of an ``(input_dim, output_dim)`` table picked by integer ids.
 
     With ``mask_zero=True`` id 0 is padding: the output carries a mask (``ids != 0``) that
@@ -30,7 +31,12 @@ class Embedding(Layer):
     >>> emb = lamina.layers.Embedding(10, 4)
     >>> tuple(emb(lamina.ops.convert_to_tensor([[1, 2, 3]])).shape)
     (1, 3, 4)
+
+    ``lora_rank`` (or ``enable_lora(rank)``) freezes the table and learns a low-rank update.
     """
+
+    _lora_target = "embeddings"
+    embeddings = lora_property("embeddings")
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
@@ -57,9 +63,7 @@ class Embedding(Layer):
         self.mask_zero = mask_zero
         self.supports_masking = bool(mask_zero)
         self.autocast = False
-        self.lora_rank = lora_rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
-        self.lora_enabled = False
+        self._init_lora(lora_rank, lora_alpha)
         self.quantization_config = None
         if weights is not None:
             self.build()
@@ -70,49 +74,16 @@ class Embedding(Layer):
     def build(self, input_shape=None):
         if self.built:
             return
-        self.embeddings = self.add_weight(
+        self._add_lora_base(self.add_weight(
             shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
             name="embeddings", regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint,
-        )
+        ))
         self.built = True
-        if self.lora_rank:
-            self.enable_lora(self.lora_rank, self.lora_alpha)
-
-    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform",
-                    b_initializer="zeros"):
-        """Freeze the table and learn a low-rank update ``(alpha / rank) * A @ B`` instead."""
-        if self.embeddings_constraint:
-            raise ValueError("Embedding: LoRA is incompatible with `embeddings_constraint`.")
-        if not self.built:
-            raise ValueError("Embedding: cannot enable LoRA on a layer that is not built yet.")
-        if self.lora_enabled:
-            raise ValueError("Embedding: LoRA is already enabled on this layer.")
-        self.lora_embeddings_a = self.add_weight(
-            name="lora_embeddings_a", shape=(self.input_dim, rank),
-            initializer=initializers.get(a_initializer), dtype="float32",
-            regularizer=self.embeddings_regularizer)
-        self.lora_embeddings_b = self.add_weight(
-            name="lora_embeddings_b", shape=(rank, self.output_dim),
-            initializer=initializers.get(b_initializer), dtype="float32",
-            regularizer=self.embeddings_regularizer)
-        self.embeddings.trainable = False
-        self.embeddings._lamina_keep_untrainable = True
-        self.lora_enabled = True
-        self.lora_rank = rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
-
-    @property
-    def weights(self):
-        if not self.lora_enabled:
-            return super().weights
-        return list(self._own_variables)  # Keras' order: embeddings, lora_a, lora_b
+        self._maybe_enable_lora()
 
     def _table(self):
-        if not self.lora_enabled:
-            return self.embeddings
-        delta = ops.matmul(self.lora_embeddings_a, self.lora_embeddings_b)
-        return self.embeddings + (self.lora_alpha / self.lora_rank) * delta
+        return self.embeddings if self.lora_enabled else self._embeddings
 
     def call(self, inputs):
         out = nn.embedding_lookup(self._table(), inputs)
@@ -143,7 +114,4 @@ class Embedding(Layer):
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         })
-        if self.lora_rank:
-            cfg["lora_rank"] = self.lora_rank
-            cfg["lora_alpha"] = self.lora_alpha
-        return cfg
+        return self._lora_config(cfg)
