@@ -10,8 +10,8 @@ from lamina import config as _config
 _name = _config.backend()
 if _name == "torch":
     from lamina.backend.torch import (  # noqa: F401
-        control_flow, conv, core, distributions, image, linalg, math, nn, nn_ops, ops, random,
-        rnn, symbolic, tape,
+        control_flow, conv, core, distributions, image, image_filters, image_warps, linalg,
+        math, nn, nn_ops, ops, random, rnn, symbolic, tape,
         train_step,
     )
 else:  # pragma: no cover - engines added by later work

@@ -1,7 +1,9 @@
 """The functions every backend provides, by module, with a one-line description each.
 
 A backend is a package ``lamina.backend.<name>`` with the modules below. ``lamina.ops``
-binds these names once at import, so a call costs exactly the engine's own call.
+binds these names once at import behind wrappers that convert array-likes (one
+``type(x) is TENSOR_TYPE`` test per array argument, lamina/ops/_bind.py); ``lamina.ops.kernels``
+holds them as they are, so a kernel call costs exactly the engine's own call.
 ``tests/backend/test_contract.py`` checks that the active backend has every name.
 """
 
@@ -14,6 +16,10 @@ CORE = {
     "real_tensors": "context: new tensors are real inside a shape-only (fake) run",
     "is_tensor": "True for the engine's tensor type",
     "convert_to_tensor": "convert_to_tensor(x, dtype=None) -> tensor on the default device",
+    "TENSOR_TYPE": "the exact class of the engine's tensors (the public ops' fast-path test)",
+    "as_tensor_arg": "as_tensor_arg(x, op, arg) -> x as a tensor (tensors, symbolic, None pass)",
+    "as_tensor_pair": "as_tensor_pair(x1, x2, keep_number, op) -> a binary op's operands",
+    "as_tensor_list": "as_tensor_list(xs, op, arg) -> a sequence argument's items as tensors",
     "convert_to_numpy": "convert_to_numpy(x) -> numpy.ndarray (detached, on the host)",
     "from_numpy_shared": "tensor that shares memory with a NumPy array where the engine can",
     "cast": "cast(x, dtype) -> tensor of that dtype",
@@ -86,6 +92,14 @@ LINALG = {name: "keras.ops.linalg op" for name in [
 IMAGE = {name: "keras.ops.image op" for name in [
     "affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
     "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv",
+]}
+
+IMAGE_WARPS = {name: "keras.ops.image op: resampling through a coordinate map" for name in [
+    "elastic_transform", "perspective_transform", "scale_and_translate",
+]}
+
+IMAGE_FILTERS = {name: "keras.ops.image op built from small fixed filters" for name in [
+    "extract_patches_3d", "sobel_edges", "ssim",
 ]}
 
 CONTROL_FLOW = {name: "keras.ops.core op: control flow, scatter/slice updates, gradients" for name in [
@@ -228,5 +242,6 @@ TAPE = {
 
 MODULES = {"core": CORE, "tape": TAPE, "ops": OPS, "nn": NN, "random": RANDOM, "train_step": TRAIN,
            "conv": CONV, "rnn": RNN, "math": MATH, "linalg": LINALG, "image": IMAGE,
+           "image_warps": IMAGE_WARPS, "image_filters": IMAGE_FILTERS,
            "control_flow": CONTROL_FLOW, "nn_ops": NN_OPS, "symbolic": SYMBOLIC,
            "distributions": DISTRIBUTIONS}

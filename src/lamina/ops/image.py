@@ -7,16 +7,12 @@ Sobel edges, SSIM, patches, ... bound from the backend.
 (1, 2, 2, 3)
 """
 
-import importlib as _importlib
-
 from lamina.backend import image as _image
+from lamina.backend import image_filters as _image_filters
+from lamina.backend import image_warps as _image_warps
 from lamina.ops._bind import bind as _bind
 
-# the backend's other image modules, next to its ``image`` (lamina/backend/__init__.py does
-# not list them: they are only reached from here)
-_package = _image.__name__.rsplit(".", 1)[0]
-_names = _bind(globals(), _image)
-for _module in ("image_warps", "image_filters"):
-    _names += _bind(globals(), _importlib.import_module(f"{_package}.{_module}"))
+_names = _bind(globals(), _image) + _bind(globals(), _image_warps)
+_names += _bind(globals(), _image_filters)
 
 __all__ = sorted(_names)
