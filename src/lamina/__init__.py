@@ -28,6 +28,7 @@ try:
         export,
         initializers,
         layers,
+        legacy,
         losses,
         metrics,
         mixed_precision,
@@ -87,7 +88,7 @@ def version() -> str:
 
 __all__ = [
     "DTypePolicy", "FloatDTypePolicy", "Function", "Initializer", "InputSpec", "Loss", "Metric", "Optimizer",
-    "Regularizer", "Variable", "device", "distribution", "dtype_policies", "export",
+    "Regularizer", "Variable", "device", "legacy", "distribution", "dtype_policies", "export",
     "name_scope", "quantizers", "remat", "tree", "version", "visualization", "wrappers",
     "Input", "InputLayer", "KerasTensor", "Layer", "Model", "Sequential", "__version__",
     "activations", "applications", "callbacks", "config", "constraints", "datasets", "initializers", "layers",

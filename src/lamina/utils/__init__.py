@@ -14,6 +14,7 @@ from lamina.utils.data_utils import (
 from lamina.utils.dataset import Dataset
 from lamina.utils.dataset_split import split_dataset
 from lamina.utils.dtype_utils import standardize_dtype
+from lamina.utils import legacy
 from lamina.utils.file_utils import get_file
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical import normalize, to_categorical
@@ -81,7 +82,7 @@ def set_random_seed(seed: int) -> None:
 
 
 __all__ = [
-    "Config", "clear_session", "disable_interactive_logging", "enable_interactive_logging",
+    "Config", "clear_session", "legacy", "disable_interactive_logging", "enable_interactive_logging",
     "get_custom_objects", "get_source_inputs", "is_interactive_logging_enabled",
     "pack_x_y_sample_weight", "standardize_dtype", "unpack_x_y_sample_weight",
     "CustomObjectScope", "Dataset", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
