@@ -25,6 +25,12 @@ class InputLayer(Layer):
         if "batch_input_shape" in kwargs and batch_shape is None:
             batch_shape = kwargs.pop("batch_input_shape")
         kwargs.pop("trainable", None)
+        if ragged:
+            # as Keras 3 on torch (and jax): no ragged tensors, so refused rather than ignored
+            raise ValueError(
+                "InputLayer: `ragged=True` is not supported with lamina (no ragged tensors on "
+                "torch, as in Keras 3's torch backend); pad the sequences (keras.utils."
+                "pad_sequences) and use masking instead.")
         super().__init__(name=name, dtype=dtype, **kwargs)
         if shape is not None and batch_shape is not None:
             raise ValueError("InputLayer: give `shape` or `batch_shape`, not both.")
