@@ -313,10 +313,12 @@ __all__ = ["affine_transform", "crop_images", "extract_patches", "gaussian_blur"
            "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv"]
 
 
-# -- separable resampling kernels (Keras' scale_and_translate; TF's area/gaussian/mitchellcubic)
+# -- separable resampling kernels (the weights of scale_and_translate, TF's area, gaussian and
+#    mitchellcubic)
 #
-# These are not in ``__all__``: ``lamina.layers.Resizing`` calls them for the interpolations
-# torch's ``F.interpolate`` lacks (lanczos3/5, gaussian, mitchellcubic) and for TF's area.
+# Not in ``__all__``: ``lamina.layers.Resizing`` calls them for the interpolations torch's
+# ``F.interpolate`` lacks (lanczos3/5, gaussian, mitchellcubic) and for TF's area. The public
+# ``ops.image.scale_and_translate`` is in image_warps.py.
 
 
 def _triangle_kernel(x):
@@ -357,8 +359,6 @@ _SEPARABLE_KERNELS = {
     "lanczos3": _lanczos_kernel(3.0), "lanczos5": _lanczos_kernel(5.0),
     "gaussian": _gaussian_kernel, "mitchellcubic": _mitchell_cubic_kernel,
 }
-_METHOD_ALIASES = {"bilinear": "linear", "trilinear": "linear", "triangle": "linear",
-                   "bicubic": "cubic", "tricubic": "cubic"}
 
 
 def _weight_matrix(in_size, out_size, scale, translation, kernel, antialias, dtype, device):
@@ -386,33 +386,6 @@ def _area_matrix(in_size, out_size, dtype, device):
     overlap = torch.clamp(torch.minimum(ends[None, :], lo + 1) - torch.maximum(starts[None, :], lo),
                           min=0.0)
     return (overlap / step).to(dtype)
-
-
-def _floats(values):
-    return [float(v) for v in (values.reshape(-1).tolist() if hasattr(values, "reshape")
-                               else values)]
-
-
-def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
-                        antialias=True):
-    """Keras' ``ops.image.scale_and_translate``: resample ``spatial_dims`` by ``scale``, then
-    shift by ``translation``, with a separable ``method`` kernel."""
-    method = _METHOD_ALIASES.get(method, method)
-    if method not in _SEPARABLE_KERNELS:
-        raise ValueError(f"scale_and_translate: method must be one of "
-                         f"{sorted(_SEPARABLE_KERNELS) + sorted(_METHOD_ALIASES)}; got {method!r}")
-    x = _t(images)
-    dtype_in = x.dtype
-    out = x if x.is_floating_point() else x.float()
-    scale, translation = _floats(scale), _floats(translation)
-    for i, d in enumerate(spatial_dims):
-        d = d % x.ndim
-        w = _weight_matrix(x.shape[d], int(output_shape[d]), scale[i], translation[i],
-                           _SEPARABLE_KERNELS[method], antialias, out.dtype, out.device)
-        out = torch.moveaxis(torch.tensordot(out, w, dims=([d], [0])), -1, d)
-    if not dtype_in.is_floating_point:
-        out = torch.clamp(torch.round(out), x.min(), x.max()).to(dtype_in)
-    return out
 
 
 def _aspect_crop_or_pad(x, size, crop, pad, fill_value):
