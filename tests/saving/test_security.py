@@ -130,6 +130,17 @@ def _frobenius_model():
     return lamina.Model(x, ops.norm(h, ord="fro", axis=(1, 2)))  # torch.linalg.norm(ord="fro")
 
 
+def test_op_node_without_tensors_is_checked_too(saved_op_model, tmp_path):
+    """A node with no tensor input would run at once while loading: checked first."""
+    def edit(config):
+        _op_entry(config)["inbound_nodes"][0]["args"] = ["touch /tmp/x"]
+
+    hostile = tmp_path / "hostile.keras"
+    _rewrite(saved_op_model, hostile, edit)
+    with pytest.raises(ValueError, match=r"argument 0.*torch\.sort takes no string there"):
+        lamina.saving.load_model(hostile)
+
+
 def test_strings_load_where_the_function_takes_one(tmp_path):
     model = _frobenius_model()
     entry = _op_entry({"config": model.get_config()})

@@ -61,10 +61,14 @@ class OpLayer(Layer):
         self.built = True
 
     def __call__(self, *args, **kwargs):
-        if self._from_file:
-            self._check_arguments(args, kwargs)
         if is_symbolic((args, kwargs)):
+            if self._from_file:  # a node being rebuilt from a file
+                self._check_arguments(args, kwargs)
             return self._record(args, kwargs)
+        if self._from_file and not _holds_tensor(args, kwargs):
+            # a file's node with no tensor input runs now: check it first (a model's own
+            # calls always pass tensors, and pay nothing for the check)
+            self._check_arguments(args, kwargs)
         return self.function(*self._decode(args), **self._decode(kwargs))
 
     def call(self, *args, **kwargs):
@@ -173,6 +177,15 @@ class OpLayer(Layer):
 
     def compute_output_shape(self, input_shape):
         raise NotImplementedError
+
+
+def _holds_tensor(args, kwargs) -> bool:
+    """True if an engine tensor is among the arguments, or in a list among them."""
+    for value in (*args, *kwargs.values()):
+        if engine.is_tensor(value) or (isinstance(value, (list, tuple))
+                                       and any(engine.is_tensor(v) for v in value)):
+            return True
+    return False
 
 
 def _mode() -> str:
