@@ -40,6 +40,9 @@ REFUSED_VALUES = [
     # lora_rank is only Dense/Embedding/EinsumDense/Conv1D-3D in Keras too
     ("layers.Conv2DTranspose", (2, 3), {"lora_rank": 2}, TypeError, "lora_rank"),
     ("layers.SeparableConv2D", (2, 3), {"lora_rank": 2}, TypeError, "lora_rank"),
+    # its penalty is l1/l2's; another regularizer would be dropped
+    ("layers.ActivityRegularization", (), {"activity_regularizer": "l2"}, TypeError,
+     "activity_regularizer"),
     # Keras 3 on torch has no ragged tensors, nor has lamina
     ("layers.InputLayer", (), {"shape": (2,), "ragged": True}, ValueError, "ragged"),
 ]

@@ -19,7 +19,13 @@ class ActivityRegularization(Layer):
     supports_masking = True
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
-        kwargs.pop("activity_regularizer", None)
+        given = kwargs.pop("activity_regularizer", None)
+        if given is not None and not isinstance(given, dict):
+            # the penalty is l1/l2's; a config dict from a file is tolerated, a user's own
+            # regularizer would be dropped, so it is refused (Keras raises too)
+            raise TypeError(
+                "ActivityRegularization: pass the penalty as l1= and l2=; it takes no "
+                f"`activity_regularizer` (received {given!r}).")
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
         self.l1 = l1
         self.l2 = l2
