@@ -25,7 +25,7 @@ _APPS = "keras.applications is being built by another engineer (issue: applicati
 # the application modules (keras.applications.<family>) not built yet, and the names (families
 # and models) keras.applications has that lamina's does not yet
 _PENDING_APP_MODULES = (
-    "convnext", "efficientnet_v2", "inception_resnet_v2", "mobilenet_v3", "nasnet")
+    "efficientnet_v2", "nasnet")
 _PENDING_APP_NAMES = (
     "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
     "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1",
@@ -65,10 +65,6 @@ MISSING = {
         "JaxLayer": "wraps a JAX function: needs the JAX backend",
         "TFSMLayer": "loads a TensorFlow SavedModel: needs TensorFlow",
     },
-    "keras.optimizers": {
-        "legacy": "keras.optimizers.legacy (whose classes only raise in Keras 3) not served",
-    },
-    "keras.optimizers.legacy": {"*": "see keras.optimizers legacy"},
     "keras.quantizers": {name: _QUANTIZATION for name in (
         "AWQConfig", "AbsMaxQuantizer", "Float8QuantizationConfig", "GPTQConfig",
         "Int4QuantizationConfig", "Int8QuantizationConfig", "QuantizationConfig", "Quantizer",

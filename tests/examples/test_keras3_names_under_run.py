@@ -59,6 +59,11 @@ with keras.name_scope("block"):
 assert v.path == "block/bias" and keras.backend.result_type("int8", "float16") == "float16"
 x, y, w = keras.utils.unpack_x_y_sample_weight((1, 2))
 assert (x, y, w) == (1, 2, None) and keras.version()
+opt = keras.optimizers.legacy.Adam(learning_rate=0.01)  # tf.keras 2.11+ spelling
+from keras.optimizers.legacy import SGD
+model.compile(optimizer=SGD(lr=0.1), loss="mse")
+model.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)
+assert type(opt).__name__ == "Adam" and abs(float(model.optimizer.learning_rate) - 0.1) < 1e-7
 print("done")
 '''
 

@@ -20,6 +20,7 @@ MODULE_MAP = {
     "keras.utils.np_utils": "lamina.compat.np_utils",
     "keras.backend": "lamina.compat.backend",
     "keras.utils.vis_utils": "lamina.utils.model_visualization",
+    "keras.optimizers.legacy": "lamina.compat.legacy_optimizers",
 }
 # Keras 2 layer modules: all served by one module that has every lamina.layers name plus the
 # few Keras 2 names Keras 3 dropped (ThresholdedReLU, CuDNNLSTM, ...).
