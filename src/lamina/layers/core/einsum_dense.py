@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from lamina import activations, constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
+from lamina.layers.core._lora import LoraMixin, lora_property
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
@@ -93,7 +92,7 @@ def _analyze(in_spec, w_spec, out_spec, left, bias_axes, input_shape, output_sha
     return kernel_shape, bias_shape, out, input_axes, output_axes
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """``activation(einsum(equation, inputs, kernel) + bias)``, with the kernel's shape read
     from the equation, the input shape and ``output_shape`` (the output without the batch
     axis and the dims under ``...``; ``None`` for a dim taken from the input).
@@ -131,8 +130,6 @@ class EinsumDense(Layer):
             )
         if bias_axes is not None and not isinstance(bias_axes, str):
             raise TypeError(f"EinsumDense: `bias_axes` must be a string or None, got {bias_axes!r}")
-        if lora_rank is not None and (not isinstance(lora_rank, int) or lora_rank < 0):
-            raise ValueError(f"EinsumDense: `lora_rank` must be a positive integer, got {lora_rank!r}")
         self.bias_axes = bias_axes
         self.activation = activations.get(activation)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -141,9 +138,7 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank = lora_rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
-        self.lora_enabled = False
+        self._init_lora(lora_rank, lora_alpha)
         self.quantization_config = None
         self._linear = self.activation is activations.linear
 
@@ -163,56 +158,22 @@ class EinsumDense(Layer):
             # (inputs) and produces (outputs), not from its last two dims.
             init = type(init).from_config({**init.get_config(), "seed": init.seed,
                                            "input_axes": in_axes, "output_axes": out_axes})
-        self.kernel = self.add_weight(
+        self._add_lora_base(self.add_weight(
             name="kernel", shape=tuple(kernel_shape), initializer=init,
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint))
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(
                 name="bias", shape=tuple(bias_shape), initializer=self.bias_initializer,
                 regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
-        if self.lora_rank:
-            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+        self._maybe_enable_lora()
 
-    def enable_lora(self, rank: int, lora_alpha: float | None = None,
-                    a_initializer="he_uniform", b_initializer="zeros") -> None:
-        """Freeze ``kernel`` and learn a rank-``rank`` update of it (factored on its last dim)."""
-        if self.kernel_constraint:
-            raise ValueError(
-                "EinsumDense: LoRA is incompatible with kernel constraints. In order to enable "
-                "lora on this layer, remove the `kernel_constraint` argument.")
-        if not self.built:
-            raise ValueError("EinsumDense: cannot enable lora on a layer that isn't yet built.")
-        if self.lora_enabled:
-            raise ValueError("EinsumDense: lora is already enabled. This can only be done once "
-                             "per layer.")
-        shape = tuple(self.kernel.shape)
-        self.lora_kernel_a = self.add_weight(
-            name="lora_kernel_a", shape=shape[:-1] + (rank,),
-            initializer=initializers.get(a_initializer), dtype="float32",
-            regularizer=self.kernel_regularizer)
-        self.lora_kernel_b = self.add_weight(
-            name="lora_kernel_b", shape=(rank, shape[-1]),
-            initializer=initializers.get(b_initializer), dtype="float32",
-            regularizer=self.kernel_regularizer)
-        self.kernel.trainable = False
-        self.kernel._lamina_keep_untrainable = True
-        self.lora_enabled = True
-        self.lora_rank = rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
-
-    def effective_kernel(self):
-        """The kernel the layer computes with: ``kernel`` plus the LoRA update if enabled
-        (what Keras returns as ``layer.kernel``)."""
-        if not self.lora_enabled:
-            return self.kernel
-        delta = ops.matmul(self.lora_kernel_a, self.lora_kernel_b)
-        return ops.cast(self.kernel + (self.lora_alpha / self.lora_rank) * delta,
-                        self.compute_dtype)
+    # the kernel the layer computes with: the frozen base plus the LoRA update when enabled
+    kernel = lora_property("kernel")
 
     def call(self, inputs):
-        x = ops.einsum(self.equation, inputs, self.effective_kernel())
+        x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = x + self.bias
         return x if self._linear else self.activation(x)
@@ -220,37 +181,6 @@ class EinsumDense(Layer):
     def compute_output_shape(self, input_shape):
         return tuple(analyze_equation(self.equation, self.bias_axes, input_shape,
                                       self.partial_output_shape)[2])
-
-    # Keras writes the kernel with the LoRA update merged in (and no LoRA factors), so a
-    # fine-tuned file loads into a plain EinsumDense, in Keras or here.
-    def save_own_variables(self, store):
-        if not self.built:
-            return
-        store["0"] = np.asarray(ops.convert_to_numpy(self.effective_kernel()))
-        if self.bias is not None:
-            store["1"] = np.asarray(ops.convert_to_numpy(self.bias))
-
-    def load_own_variables(self, store):
-        if not self.built:
-            return
-        targets = [self.kernel] + ([self.bias] if self.bias is not None else [])
-        keys = list(store.keys())
-        if len(keys) != len(targets):
-            raise ValueError(
-                f"Layer '{self.name}' (EinsumDense) expected {len(targets)} variables, but "
-                f"received {len(keys)} variables during loading. Expected: "
-                f"{[v.name for v in targets]}")
-        values = [np.asarray(store[str(i)]) for i in range(len(targets))]
-        for v, value in zip(targets, values):
-            if tuple(value.shape) != tuple(v.shape):
-                raise ValueError(
-                    f"Layer '{self.name}' (EinsumDense): variable '{v.name}' has shape "
-                    f"{tuple(v.shape)}, but the file holds shape {tuple(value.shape)}.")
-        for v, value in zip(targets, values):
-            v.assign(value)
-        if self.lora_enabled:  # the merged kernel already holds the update
-            self.lora_kernel_a.assign(np.zeros(tuple(self.lora_kernel_a.shape), "float32"))
-            self.lora_kernel_b.assign(np.zeros(tuple(self.lora_kernel_b.shape), "float32"))
 
     def get_config(self):
         cfg = super().get_config()
@@ -268,10 +198,7 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         })
-        if self.lora_rank:
-            cfg["lora_rank"] = self.lora_rank
-            cfg["lora_alpha"] = self.lora_alpha
-        return cfg
+        return self._lora_config(cfg)
 
     @classmethod
     def from_config(cls, config):
