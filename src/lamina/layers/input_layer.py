@@ -8,6 +8,19 @@ from lamina.layers.layer import Layer
 from lamina.layers.node import Node
 from lamina.ops.symbolic import SymbolicTensor
 
+# Keras' spellings of a string input (``"string"``, ``str``, ``tf.string``); strings have no
+# engine tensor, so such an input carries host arrays (NumPy ``str``/``bytes``/object) to the
+# string-taking layers (StringLookup, TextVectorization, Hashing, ...)
+_STRING_NAMES = ("string", "str")
+
+
+def _is_string_dtype(dtype) -> bool:
+    if dtype is str or dtype is bytes:
+        return True
+    if isinstance(dtype, str):
+        return dtype in _STRING_NAMES
+    return getattr(dtype, "name", None) == "string"  # tf.string
+
 
 class InputLayer(Layer):
     """The layer behind ``Input()``: it owns the symbolic tensor a model's data replaces.
@@ -15,6 +28,8 @@ class InputLayer(Layer):
     >>> import lamina
     >>> tuple(lamina.layers.InputLayer(shape=(4,)).output.shape)
     (None, 4)
+    >>> lamina.layers.InputLayer(shape=(1,), dtype="string").output.dtype
+    'string'
     """
 
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
@@ -31,7 +46,8 @@ class InputLayer(Layer):
                 "InputLayer: `ragged=True` is not supported with lamina (no ragged tensors on "
                 "torch, as in Keras 3's torch backend); pad the sequences (keras.utils."
                 "pad_sequences) and use masking instead.")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        is_string = _is_string_dtype(dtype)
+        super().__init__(name=name, dtype=None if is_string else dtype, **kwargs)
         if shape is not None and batch_shape is not None:
             raise ValueError("InputLayer: give `shape` or `batch_shape`, not both.")
         if batch_shape is None:
@@ -43,7 +59,8 @@ class InputLayer(Layer):
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
             batch_shape = (batch_size,) + shape
         self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
-        self._input_dtype = backend.standardize_dtype(dtype or config.floatx())
+        self._input_dtype = "string" if is_string else \
+            backend.standardize_dtype(dtype or config.floatx())
         self.sparse = bool(sparse)
         self.optional = optional
         self.built = True

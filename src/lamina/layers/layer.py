@@ -156,6 +156,9 @@ class Layer(backend.LayerBase):
 
     # set by subclasses that pass masks through unchanged
     supports_masking = False
+    # set by layers that take string inputs (host arrays of str/bytes), e.g. StringLookup;
+    # others refuse a symbolic "string" input when called on it
+    _takes_strings = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -559,12 +562,17 @@ class Layer(backend.LayerBase):
         inputs = args[0] if args else kwargs.get("inputs")
         if is_symbolic(inputs):
             return self._symbolic_call(args, kwargs)
+        # NumPy strings (kind U/S/O) have no engine tensor: they stay host arrays, for the
+        # string-taking layers (a model passes them through to those)
         if isinstance(inputs, np.ndarray):
-            inputs = backend.convert_to_tensor(inputs)
-            args = (inputs,) + args[1:]
+            if inputs.dtype.kind not in "USO":
+                inputs = backend.convert_to_tensor(inputs)
+                args = (inputs,) + args[1:]
         elif isinstance(inputs, (list, tuple)) and any(isinstance(v, np.ndarray) for v in inputs):
             inputs = type(inputs)(
-                backend.convert_to_tensor(v) if isinstance(v, np.ndarray) else v for v in inputs
+                backend.convert_to_tensor(v)
+                if isinstance(v, np.ndarray) and v.dtype.kind not in "USO" else v
+                for v in inputs
             )
             args = (inputs,) + args[1:]
         if not self.built:
@@ -646,6 +654,8 @@ class Layer(backend.LayerBase):
 
     def _symbolic_call(self, args, kwargs):
         inputs = args[0] if args else kwargs.get("inputs")
+        if not self._takes_strings:
+            _refuse_string_inputs(self, inputs)
         if not self.built:
             if self.input_spec is not None:
                 check_input_spec(self, self.input_spec, inputs)
@@ -773,6 +783,18 @@ class Layer(backend.LayerBase):
 
 
 Layer.build = _scoped_build(Layer.build)
+
+
+def _refuse_string_inputs(layer, inputs):
+    for t in tree.flatten(inputs):
+        if isinstance(t, SymbolicTensor) and t.dtype == "string":
+            raise TypeError(
+                f"Layer '{layer.name}' ({type(layer).__name__}) was called on a string input "
+                f"({t.name!r}, shape {t.shape}), but it computes on numbers and strings have "
+                "no engine tensor. Turn the strings into numbers first with a StringLookup, "
+                "TextVectorization or Hashing layer (a custom layer that takes host string "
+                "arrays sets the class attribute `_takes_strings = True`)."
+            )
 
 
 def _map_tensors(fn, x):

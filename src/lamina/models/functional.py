@@ -1,9 +1,22 @@
-"""Functional models: a graph of layer calls from ``Input`` tensors to outputs."""
+"""Functional models: a graph of layer calls from ``Input`` tensors to outputs.
+
+As in Keras, a model's inputs may also be tensors that layers produced (``Model(inputs=
+feature_space.get_encoded_features(), ...)``): each such input is replaced by a new ``Input``
+of its shape and dtype, named ``<tensor name>CLONE``, and the layer calls from it to the
+outputs are recorded again from that Input, leaving the original graph as it was.
+
+String inputs (``Input(dtype="string")``) receive NumPy arrays of strings, which go as they
+are to the string-taking layers (StringLookup, TextVectorization, Hashing, ...).
+"""
 
 from __future__ import annotations
 
-from lamina.layers.input_layer import InputLayer
+import numpy as np
+
+from lamina import ops
+from lamina.layers.input_layer import Input
 from lamina.layers.layer import Layer, _flatten, _pack_like, current_path
+from lamina.layers.node import Node
 from lamina.models.model import Model
 from lamina.ops.symbolic import SymbolicTensor
 from lamina.training.trainer import Trainer
@@ -33,21 +46,23 @@ class Functional(Model):
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         Layer.__init__(self, name=name or _default_name(), trainable=trainable, **kwargs)
         Trainer.__init__(self)
-        self._input_struct = _as_structure(inputs)
-        self._output_struct = _as_structure(outputs)
-        self.inputs = [t for t in _flatten(self._input_struct)]
-        self.outputs = [t for t in _flatten(self._output_struct)]
-        for t in self.inputs + self.outputs:
+        for t in _flatten(inputs) + _flatten(outputs):
             if not isinstance(t, SymbolicTensor):
                 raise TypeError(
                     f"Model: inputs and outputs must be symbolic tensors made from Input() and "
                     f"layer calls; got {type(t).__name__}"
                 )
-        for t in self.inputs:
-            if t._history is None or not isinstance(t._history[0], InputLayer):
+        for t in _flatten(inputs):
+            if t._history is None:
                 raise ValueError(
-                    f"Model: every input must come straight from Input(); {t} does not."
+                    f"Model: the input {t} was neither made by Input() nor produced by a layer."
                 )
+        if not all(_is_input_tensor(t) for t in _flatten(inputs)):
+            inputs, outputs = _clone_from_intermediate(inputs, outputs)
+        self._input_struct = _as_structure(inputs)
+        self._output_struct = _as_structure(outputs)
+        self.inputs = [t for t in _flatten(self._input_struct)]
+        self.outputs = [t for t in _flatten(self._output_struct)]
         self._nodes = _nodes_between(self.inputs, self.outputs)
         self._layers = _layers_of(self._nodes, self.inputs, self.outputs)
         names = set()
@@ -64,6 +79,9 @@ class Functional(Model):
             for n in self._nodes if not n.is_input
         ]
         self._input_ids = [id(t) for t in self.inputs]
+        # (rank, last dimension) of each input, for Keras' rank adjustment of given data
+        self._input_ranks = [(len(t.shape), t.shape[-1] if t.shape else None)
+                             for t in self.inputs]
         self._input_names = [t._history[0].name for t in self.inputs]
         self.output_names = [t._history[0].name for t in self.outputs]
         self.built = True
@@ -75,6 +93,10 @@ class Functional(Model):
     @property
     def layers(self):
         return list(self._layers)
+
+    @property
+    def _takes_strings(self):
+        return any(t.dtype == "string" for t in self.inputs)
 
     @layers.setter
     def layers(self, _):
@@ -113,6 +135,8 @@ class Functional(Model):
                     f"Model '{self.name}' has inputs named {self._input_names}; the input dict "
                     f"has keys {sorted(inputs)} (missing {e})."
                 ) from None
+        if len(self.inputs) == 1 and _is_string_list(inputs):
+            inputs = np.asarray(inputs)  # model(["a text", ...]): one string array
         flat = _flatten(inputs)
         if len(flat) != len(self.inputs):
             raise ValueError(
@@ -121,8 +145,27 @@ class Functional(Model):
             )
         return flat
 
+    def _adjust_ranks(self, flat):
+        """Keras' rule: data one rank short of an input whose last dimension is 1 gains that
+        axis (``(batch,)`` for ``(None, 1)``); one rank over with a last axis of 1 loses it."""
+        out = flat
+        for i, ((rank, last), x) in enumerate(zip(self._input_ranks, flat)):
+            shape = getattr(x, "shape", None)
+            if shape is None or len(shape) == rank:
+                continue
+            if len(shape) == rank - 1 and last == 1:
+                x = np.expand_dims(x, -1) if isinstance(x, np.ndarray) else ops.expand_dims(x, -1)
+            elif len(shape) == rank + 1 and shape[-1] == 1:
+                x = np.squeeze(x, -1) if isinstance(x, np.ndarray) else ops.squeeze(x, -1)
+            else:
+                continue
+            if out is flat:
+                out = list(flat)
+            out[i] = x
+        return out
+
     def call(self, inputs, training=None, mask=None):
-        flat = self._flatten_inputs(inputs)
+        flat = self._adjust_ranks(self._flatten_inputs(inputs))
         values = dict(zip(self._input_ids, flat))
         for layer, args, kwargs, out_ids in self._plan:
             real_args = _fill(args, values)
@@ -161,6 +204,59 @@ class Functional(Model):
         from lamina.models.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects)
+
+
+def _is_string_list(x) -> bool:
+    return isinstance(x, (list, tuple)) and bool(x) and all(
+        isinstance(v, (str, bytes)) or _is_string_list(v) for v in x)
+
+
+def _is_input_tensor(t) -> bool:
+    layer, node_index, _ = t._history
+    return layer._inbound_nodes[node_index].is_input
+
+
+def _clone_from_intermediate(inputs, outputs):
+    """Keras' ``clone_graph_nodes``: a new ``Input`` for each input a layer produced, and the
+    nodes between the inputs and the outputs recorded again on copies of their tensors."""
+    flat_inputs = _flatten(inputs)
+    mapping = {}
+    for t in flat_inputs:
+        if _is_input_tensor(t):
+            mapping[id(t)] = t
+        else:
+            mapping[id(t)] = Input(batch_shape=t.shape, dtype=t.dtype, sparse=t.sparse,
+                                   name=f"{t.name}CLONE")
+    boundary = [mapping[id(t)] for t in flat_inputs]
+    cut = {id(t) for t in flat_inputs}
+    for node in _nodes_between(flat_inputs, _flatten(outputs)):
+        if node.is_input or any(id(t) in cut for t in node.output_tensors):
+            continue  # an Input, or the node that made an intermediate input
+        args = _replace(node.call_args, mapping)
+        kwargs = _replace(node.call_kwargs, mapping)
+        copies = {}
+        for t in node.output_tensors:
+            copy = SymbolicTensor(t.shape, t.dtype, sparse=t.sparse)
+            copy._mask = t._mask
+            copies[id(t)] = copy
+        new_outputs = _replace(node.outputs, copies)
+        Node(node.layer, args, kwargs, new_outputs)
+        mapping.update(copies)
+    new_inputs = _pack_like(_as_structure(inputs), boundary)[0]
+    new_outputs = _pack_like(_as_structure(outputs), [mapping[id(t)] for t in _flatten(outputs)])
+    return new_inputs, new_outputs[0]
+
+
+def _replace(structure, mapping):
+    if isinstance(structure, SymbolicTensor):
+        return mapping.get(id(structure), structure)
+    if isinstance(structure, tuple):
+        return tuple(_replace(v, mapping) for v in structure)
+    if isinstance(structure, list):
+        return [_replace(v, mapping) for v in structure]
+    if isinstance(structure, dict):
+        return {k: _replace(v, mapping) for k, v in structure.items()}
+    return structure
 
 
 def _default_name():

@@ -135,6 +135,11 @@ class Sequential(Model):
         return list(self._stack)
 
     @property
+    def _takes_strings(self):
+        # a stack that starts with StringLookup/TextVectorization/... takes string inputs
+        return bool(self._stack) and self._stack[0]._takes_strings
+
+    @property
     def inputs(self):
         if self._input_layer is None:  # Keras raises until the model knows its input shape
             raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")

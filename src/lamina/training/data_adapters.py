@@ -5,6 +5,11 @@ go to the device once per fit, without a copy where the engine can share memory;
 is then a view (in order) or one row gather (shuffled), cast to floatx only batch by batch,
 so a shuffled epoch never copies the whole data set.
 
+String arrays in ``x`` (NumPy ``str``/``bytes``, or object arrays holding them) have no engine
+tensor: they stay NumPy arrays, batched by slicing (shuffled: one row gather), for a model
+whose string inputs feed StringLookup, TextVectorization, Hashing and the like. A list of
+Python strings is taken as one such array. ``y`` and sample weights must be numbers.
+
 ``GeneratorAdapter`` takes a Python generator or iterator of ``(x, y)`` / ``(x, y, w)`` tuples
 and any object with ``__len__`` and ``__getitem__`` returning batches (``utils.Sequence``).
 """
@@ -59,6 +64,48 @@ def _to_array(v):
     return np.asarray(v)
 
 
+def _is_text(v) -> bool:
+    return isinstance(v, (str, bytes, np.str_, np.bytes_))
+
+
+def _is_string_list(v) -> bool:
+    """A (nested) list or tuple of Python strings: one string array, not a list of inputs."""
+    if not isinstance(v, (list, tuple)) or not v:
+        return False
+    return all(_is_text(s) or _is_string_list(s) for s in v)
+
+
+def strings_as_arrays(x):
+    """``x`` with each list of Python strings (alone, or as a dict value) made a NumPy array."""
+    if _is_string_list(x):
+        return np.asarray(x)
+    if isinstance(x, dict) and any(_is_string_list(v) for v in x.values()):
+        return {k: np.asarray(v) if _is_string_list(v) else v for k, v in x.items()}
+    return x
+
+
+def is_host_strings(arr) -> bool:
+    """True for a NumPy array of strings (kind U/S, or object holding str/bytes)."""
+    kind = arr.dtype.kind
+    if kind in "US":
+        return True
+    if kind == "O":
+        flat = arr.reshape(-1)
+        return flat.size > 0 and _is_text(flat[0])
+    return False
+
+
+def _numbers_only(v, what):
+    arr = np.asarray(v)
+    if arr.dtype == np.object_ or arr.dtype.kind in "US":
+        raise ValueError(
+            f"fit/evaluate/predict got {what} as an array of dtype {arr.dtype}; {what} must be "
+            "numbers. Encode string labels as integers first (e.g. with a StringLookup adapted "
+            "on them)."
+        )
+    return arr
+
+
 class ArrayAdapter:
     """Batches from in-memory arrays."""
 
@@ -88,6 +135,7 @@ class ArrayAdapter:
         self._steps = steps
         self._floatx = config.floatx()
         self._tensors = None
+        self._host = False  # some x arrays are host strings (set by _to_device)
         self._position = 0
         self._perm = None
 
@@ -100,19 +148,34 @@ class ArrayAdapter:
         return self._steps or self.num_batches
 
     def _to_device(self):
-        def convert(v):
+        def convert_x(v):
             if backend.is_tensor(v):
                 return backend.convert_to_tensor(v)
             arr = np.asarray(v)
-            if arr.dtype == np.object_ or arr.dtype.kind in "US":
+            if arr.dtype.kind in "USO":
+                if is_host_strings(arr):
+                    self._host = True
+                    return arr  # strings stay on the host, for the string-taking layers
                 raise ValueError(
-                    f"fit/evaluate/predict got an array of dtype {arr.dtype}; expected numbers."
+                    f"fit/evaluate/predict got x as an array of dtype {arr.dtype} that does "
+                    "not hold strings; expected numbers or strings."
                 )
             return backend.from_numpy_shared(arr)
 
+        def convert(what):
+            def fn(v):
+                if backend.is_tensor(v):
+                    return backend.convert_to_tensor(v)
+                return backend.from_numpy_shared(_numbers_only(v, what))
+            return fn
+
+        self._host = False
         self._tensors = (
-            _map(convert, self.x), _map(convert, self.y), _map(convert, self.sample_weight)
+            _map(convert_x, self.x), _map(convert("y"), self.y),
+            _map(convert("sample_weight"), self.sample_weight)
         )
+        if self._host:
+            self._row_numbers = backend.convert_to_tensor(np.arange(self.num_samples))
         if self.class_weight is not None and self.y is not None:
             self._tensors = self._tensors[:2] + (
                 _class_weights_to_sample_weights(self.y, self.class_weight, self._tensors[2]),
@@ -125,7 +188,12 @@ class ArrayAdapter:
 
     def _batch(self, take):
         x, y, w = self._tensors
-        bx = _map(lambda t: self._cast(take(t)), x)
+        if self._host:
+            # ``take`` slices engine tensors: run it on the row numbers, index the NumPy array
+            rows = backend.convert_to_numpy(take(self._row_numbers))
+            bx = _map(lambda t: t[rows] if isinstance(t, np.ndarray) else self._cast(take(t)), x)
+        else:
+            bx = _map(lambda t: self._cast(take(t)), x)
         by = _map(lambda t: self._cast(take(t)), y)
         bw = _map(lambda t: self._cast(take(t)), w)
         return bx, by, bw
@@ -227,7 +295,11 @@ class GeneratorAdapter:
         w = batch[2] if len(batch) > 2 else None
 
         def conv(v):
-            t = backend.convert_to_tensor(np.asarray(v) if not backend.is_tensor(v) else v)
+            if not backend.is_tensor(v):
+                v = np.asarray(v)
+                if v.dtype.kind in "USO" and is_host_strings(v):
+                    return v  # strings stay on the host, for the string-taking layers
+            t = backend.convert_to_tensor(v)
             if backend.float_dtype_like(t) and backend.dtype_of(t) != self._floatx:
                 t = backend.cast(t, self._floatx)
             return t
@@ -266,7 +338,10 @@ def head_batch(x, n):
     """The first ``n`` samples of array data, as tensors of the right dtypes."""
 
     def take(v):
-        t = backend.convert_to_tensor(_to_array(v)[:n])
+        arr = _to_array(v)[:n]
+        if not backend.is_tensor(arr) and arr.dtype.kind in "USO" and is_host_strings(arr):
+            return arr
+        t = backend.convert_to_tensor(arr)
         if backend.float_dtype_like(t) and backend.dtype_of(t) != config.floatx():
             t = backend.cast(t, config.floatx())
         return t
@@ -279,6 +354,7 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
     """The adapter for what was passed as ``x`` (and ``y``)."""
     if x is None:
         raise ValueError("No data given: pass `x` (and `y`) to fit/evaluate/predict.")
+    x = strings_as_arrays(x)
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
             batch_size, (int, np.integer)) or batch_size < 1):
         raise ValueError(f"`batch_size` must be a positive integer; received: "
@@ -303,6 +379,7 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
 
 def split_validation(x, y, sample_weight, validation_split):
     """Keras' validation_split: the LAST fraction of the samples, taken before shuffling."""
+    x = strings_as_arrays(x)
     if not is_array_data(x):
         raise ValueError(
             "validation_split is only supported for array inputs; for generators pass "

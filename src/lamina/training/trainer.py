@@ -382,9 +382,15 @@ class Trainer:
         given = _flatten(x) if not isinstance(x, dict) else None
         if given is None or len(given) != len(inputs):
             return
+        # a functional model adjusts a rank off by one around a last axis of 1 (Keras' rule)
+        adjusts = hasattr(self, "_adjust_ranks")
         for i, (spec, arr) in enumerate(zip(inputs, given)):
             shape = tuple(arr.shape)
             want = spec.shape
+            if adjusts and want and want[-1] == 1 and len(shape) == len(want) - 1:
+                shape = shape + (1,)
+            elif adjusts and shape and shape[-1] == 1 and len(shape) == len(want) + 1:
+                shape = shape[:-1]
             ok = len(shape) == len(want) and all(
                 w is None or w == s for w, s in zip(want[1:], shape[1:])
             )

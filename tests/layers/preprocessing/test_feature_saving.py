@@ -48,7 +48,7 @@ def test_round_trip_writes_keras_layout(tmp_path):
 
 def test_text_vectorization_assets_from_a_keras_file():
     """lamina reads the vocabulary Keras wrote for a TextVectorization (the layer's config and
-    its asset folder); the whole model needs a string Input, which lamina's graph lacks."""
+    its asset folder); test_string_models.py loads the whole model."""
     with zipfile.ZipFile(os.path.join(DATA, "keras_tf_text_vectorization.keras")) as zf:
         cfg = json.loads(zf.read("config.json"))["config"]["layers"][1]["config"]
         members = saving.assets.read_members(zf, "keras_tf_text_vectorization.keras")

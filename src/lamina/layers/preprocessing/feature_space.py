@@ -440,15 +440,6 @@ class FeatureSpace(Layer):
         self._prepare_encoders()
         from lamina.layers.input_layer import Input
 
-        strings = [n for n, f in self.features.items() if f.dtype == "string"]
-        if strings:
-            raise NotImplementedError(
-                f"FeatureSpace: features {strings} take strings, and lamina's symbolic graph "
-                "has no string tensors yet, so get_inputs()/get_encoded_features() are "
-                "available only for numeric features. Call the FeatureSpace on your data "
-                "(e.g. dataset.map(lambda x, y: (feature_space(x), y))) and build the model on "
-                "the encoded vectors instead."
-            )
         self._inputs = {n: Input(shape=(1,), dtype=f.dtype, name=n)
                         for n, f in self.features.items()}
         self._encoded = self._encode(self._inputs)

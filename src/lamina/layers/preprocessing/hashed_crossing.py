@@ -26,6 +26,8 @@ class HashedCrossing(Layer):
     [2, 3, 1, 0]
     """
 
+    _takes_strings = True  # Input(dtype="string") feeds it host string arrays
+
     def __init__(self, num_bins: int, output_mode: str = "int", sparse: bool = False,
                  name: str | None = None, dtype=None, **kwargs):
         if output_mode == "int" and dtype is None:

@@ -26,6 +26,8 @@ class Hashing(Layer):
     [[1], [0], [1]]
     """
 
+    _takes_strings = True  # Input(dtype="string") feeds it host string arrays
+
     def __init__(self, num_bins: int, mask_value=None, salt=None, output_mode: str = "int",
                  sparse: bool = False, **kwargs):
         if kwargs.get("dtype") is None:

@@ -389,7 +389,10 @@ class IndexLookup(Layer):
 
     def _output_spec(self, args, kwargs):
         out = super()._output_spec(args, kwargs)
-        out.dtype = "int64" if self.output_mode == "int" else "float32"
+        if self.invert:
+            out.dtype = "string" if self._token_kind == "string" else "int64"
+        else:
+            out.dtype = "int64" if self.output_mode == "int" else "float32"
         return out
 
     # -- config and saving -----------------------------------------------------------------

@@ -24,6 +24,7 @@ class StringLookup(IndexLookup):
     """
 
     _token_kind = "string"
+    _takes_strings = True  # Input(dtype="string") feeds it host string arrays
 
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1,
                  mask_token: str | None = None, oov_token: str = "[UNK]", vocabulary=None,

@@ -56,6 +56,8 @@ class TextVectorization(Layer):
     [[2, 5, 1, 0]]
     """
 
+    _takes_strings = True  # Input(dtype="string") feeds it host string arrays
+
     def __init__(self, max_tokens: int | None = None,
                  standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode: str = "int", output_sequence_length: int | None = None,
