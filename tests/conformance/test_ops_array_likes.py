@@ -59,8 +59,6 @@ KNOWN = {
                  "to 1); lamina's is the simplex projection (checked by hand in tests/ops)",
     "argpartition#0": "the order inside each partition is unspecified (NumPy's too)",
     "size": "lamina returns a Python int (NumPy's size); Keras a 0-d tensor",
-    "image.gaussian_blur": "lamina pads by reflection, Keras with zeros (left for the image "
-                           "ops owner: backend image.py has a zero-padded variant in progress)",
     **{f"{op}[{dt}]": "int64/uint32 to float: Keras float64, lamina floatx"
        for op in ("cbrt", "corrcoef", "deg2rad", "rad2deg", "i0") for dt in ("int64", "uint32")},
     **{f"{op}[{dt}]": "Keras' real/conj skip its conversion, so uint16/uint32 stay unsigned "
@@ -229,7 +227,13 @@ SPECIAL = {
     "image.crop_images": [((IMG,), {"top_cropping": 1, "target_height": 3,
                                     "left_cropping": 2, "target_width": 4})],
     "image.extract_patches_3d": [((R.uniform(size=(1, 4, 4, 4, 2)).astype("float32"), 2), {})],
-    "image.gaussian_blur": [((IMG,), {}), ((IMG.tolist(),), {"sigma": (0.5, 0.5)})],
+    # data_format given: Keras 3.15's torch gaussian_blur reads None as channels_first,
+    # whatever image_data_format() says (lamina follows the setting)
+    "image.gaussian_blur": [((IMG,), {"data_format": "channels_last"}),
+                            ((IMG.tolist(),), {"sigma": (0.5, 1.5),
+                                               "data_format": "channels_last"}),
+                            ((IMG[0],), {"kernel_size": (5, 5), "sigma": 2.0,
+                                         "data_format": "channels_last"})],
     "image.hsv_to_rgb": [((IMG,), {}), ((IMG.tolist(),), {})],
     "image.map_coordinates": [((IMG[0, :, :, 0], R.uniform(0, 5, (2, 3, 3)).astype("float32"),
                                 1), {})],

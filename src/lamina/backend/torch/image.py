@@ -288,25 +288,9 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
 
 
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
-    images = _t(images)
-    dtype = images.dtype
-    x, squeeze = _nchw(images, data_format)
-    if not x.is_floating_point():
-        x = x.float()
-    ks = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
-    sg = (sigma, sigma) if isinstance(sigma, (int, float)) else tuple(sigma)
-
-    def kernel1d(n, s):
-        r = torch.arange(n, dtype=x.dtype, device=x.device) - (n - 1) / 2
-        k = torch.exp(-(r**2) / (2 * float(s) ** 2))
-        return k / k.sum()
-
-    k2 = kernel1d(ks[0], sg[0])[:, None] * kernel1d(ks[1], sg[1])[None, :]
-    c = x.shape[1]
-    weight = k2.expand(c, 1, *k2.shape)
-    xp = F.pad(x, [ks[1] // 2, (ks[1] - 1) // 2, ks[0] // 2, (ks[0] - 1) // 2], mode="reflect")
-    out = F.conv2d(xp, weight, groups=c)
-    return _back(out, squeeze, data_format, dtype)
+    """Keras' ``ops.image.gaussian_blur``: zero padding at the borders (checked against Keras
+    in tests/conformance/test_ops_array_likes.py); see ``gaussian_blur_zero_padded`` below."""
+    return gaussian_blur_zero_padded(images, kernel_size, sigma, data_format)
 
 
 __all__ = ["affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
