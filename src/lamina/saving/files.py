@@ -135,7 +135,7 @@ def check_h5(h5file, what: str) -> None:
 MAX_DATASET_BYTES = 1 << 33
 
 
-def read_dataset(dataset, what: str):
+def read_dataset(dataset, what: str, max_bytes: int = MAX_DATASET_BYTES):
     """A weight array from an HDF5 dataset: numbers only, of a sane size, read as NumPy."""
     if not isinstance(dataset, h5py.Dataset):
         # the file's content is wrong, not the caller's argument: ValueError
@@ -146,10 +146,10 @@ def read_dataset(dataset, what: str):
             f"{what}: the weight array '{dataset.name}' has dtype {dataset.dtype} (strings, "
             "objects or records), not numbers.")
     size = math.prod(dataset.shape or ()) * dataset.dtype.itemsize
-    if size > MAX_DATASET_BYTES:
+    if size > max_bytes:
         raise ValueError(
             f"{what}: the weight array '{dataset.name}' declares shape {dataset.shape} "
-            f"({size} bytes), more than the {MAX_DATASET_BYTES} lamina reads.")
+            f"({size} bytes), more than the {max_bytes} lamina reads.")
     return np.asarray(dataset[()])
 
 

@@ -98,7 +98,8 @@ MAX_EXPANSION = 100             # a compressed member inflating more than this i
 _EXPANSION_FLOOR = 1 << 26      # ... once it is larger than 64 MiB
 
 
-def _open_zip(path):
+def open_zip(path):
+    """The .keras archive at ``path``, open for reading, its members checked."""
     try:
         zf = zipfile.ZipFile(path, "r")
     except zipfile.BadZipFile:
@@ -144,7 +145,8 @@ def _check_archive(zf, path):
                 f"Not allowed: {path!r} declares more than {MAX_TOTAL_BYTES} bytes in all.")
 
 
-def _read_member(zf, path, name):
+def read_member(zf, path, name):
+    """A member's bytes, read no further than its declared (capped) size."""
     if name not in zf.namelist():
         raise ValueError(
             f"{path!r} is not a valid .keras file: it has no {name} "
@@ -164,8 +166,8 @@ def _read_member(zf, path, name):
 
 def read_config(path: str) -> dict:
     """The model config stored in a ``.keras`` file."""
-    with _open_zip(path) as zf:
-        raw = _read_member(zf, path, CONFIG_FILENAME)
+    with open_zip(path) as zf:
+        raw = read_member(zf, path, CONFIG_FILENAME)
     return _parse_config(raw, path)
 
 
@@ -242,10 +244,10 @@ def _objects_from_configs(value, deserialize, custom_objects):
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Load a ``.keras`` file written by lamina or Keras 3."""
     path = files.fspath(filepath)
-    with _open_zip(path) as zf:
-        config = _parse_config(_read_member(zf, path, CONFIG_FILENAME), path)
+    with open_zip(path) as zf:
+        config = _parse_config(read_member(zf, path, CONFIG_FILENAME), path)
         names = zf.namelist()
-        weights = _read_member(zf, path, WEIGHTS_FILENAME) if WEIGHTS_FILENAME in names else None
+        weights = read_member(zf, path, WEIGHTS_FILENAME) if WEIGHTS_FILENAME in names else None
         if weights is None and "model.weights.npz" in names:
             raise ValueError(
                 f"{path!r} stores its weights as model.weights.npz; lamina reads the HDF5 "
@@ -268,7 +270,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 def load_weights_from_keras_file(model, filepath, skip_mismatch=False):
     """``model.load_weights("model.keras")``: only the weights of a ``.keras`` file."""
     path = files.fspath(filepath)
-    with _open_zip(path) as zf:
-        weights = _read_member(zf, path, WEIGHTS_FILENAME)
+    with open_zip(path) as zf:
+        weights = read_member(zf, path, WEIGHTS_FILENAME)
     with files.open_h5(io.BytesIO(weights), f"{WEIGHTS_FILENAME} inside {path!r}") as f:
         read_weights(model, f, skip_mismatch=skip_mismatch, source=repr(path))

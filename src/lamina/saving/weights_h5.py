@@ -58,7 +58,10 @@ class ReadStore:
     def shape(self, key) -> tuple:
         """The saved array's shape, read without reading its data."""
         item = self._item(key)
-        return tuple(item.shape) if isinstance(item, h5py.Dataset) else ()
+        if not isinstance(item, h5py.Dataset):
+            # the file's content is wrong, not the caller's argument: ValueError
+            raise ValueError(f"'{item.name}' is a group, not a weight array")  # noqa: TRY004
+        return tuple(item.shape)
 
     def __getitem__(self, key):
         return files.read_dataset(self._item(key), "The weights file")
