@@ -221,3 +221,21 @@ def test_no_import_of_file_strings_in_the_op_lookup():
     source = inspect.getsource(symbolic.function_from_name)
     assert "import" not in source and "getattr" not in source
     assert os.path.exists(symbolic.__file__)
+
+
+def test_the_op_table_holds_only_tensor_functions():
+    import torch
+
+    from lamina.backend.torch.op_table import TABLE
+
+    forbidden = {"save", "load", "from_file", "manual_seed", "seed", "compile", "vmap",
+                 "apply_", "map_", "register_hook", "backward", "set_", "share_memory_",
+                 "tolist", "numpy", "storage", "untyped_storage", "__reduce_ex__",
+                 "__setstate__", "__setitem__", "set_default_device", "use_deterministic_algorithms"}
+    for name, fn in TABLE.items():
+        attribute = name.rsplit(".", 1)[1]
+        assert attribute not in forbidden, name
+        assert not (attribute.endswith("_") and not attribute.startswith("__")), name  # in-place
+        assert name.split(".")[1] in ("nn", "linalg", "fft", "special", "Tensor") \
+            or name.count(".") == 1, name
+        assert fn is not torch.os.system and callable(fn)

@@ -36,7 +36,7 @@ cumulative_trapezoid deg2rad det diag diag_embed diagflat diagonal diff digamma 
 dot dsplit dstack einsum empty_like eq equal erf erfc erfinv exp exp2 expm1 fix flatten flip
 fliplr flipud float_power floor floor_divide fmax fmin fmod frac full_like gather gcd ge ger
 greater greater_equal gt heaviside histc hsplit hstack hypot i0 igamma igammac imag index_select
-inner inverse isclose isfinite isin isinf isnan isneginf isposinf isreal kron kthvalue lcm
+inner inverse isclose isfinite isin isinf isnan isneginf isposinf isreal istft kron kthvalue lcm
 ldexp le lerp less less_equal lgamma log log10 log1p log2 log_softmax logaddexp logaddexp2
 logcumsumexp logdet logical_and logical_not logical_or logical_xor logit logsumexp lt
 masked_fill masked_select matmul max maximum mean median meshgrid min minimum mm moveaxis
