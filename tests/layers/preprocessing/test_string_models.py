@@ -62,6 +62,29 @@ def test_string_input_is_a_symbolic_string_tensor():
     assert inputs._history[0].get_config()["dtype"] == "string"
 
 
+STRING_LAYERS = [
+    (layers.StringLookup, dict(vocabulary=["a", "b", "c"]), [["a"], ["b"], ["zz"]]),
+    (layers.TextVectorization, dict(vocabulary=["a", "b", "c"]), [["a b"], ["b c a"], ["zz"]]),
+    (layers.Hashing, dict(num_bins=5), [["a"], ["b"], ["zz"]]),
+]
+
+
+@pytest.mark.parametrize("mode", ["int", "one_hot", "multi_hot", "count", "tf_idf"])
+@pytest.mark.parametrize("cls,kwargs,texts", STRING_LAYERS)
+def test_symbolic_shape_of_string_layers_is_what_they_give(cls, kwargs, texts, mode):
+    """Found by compute_output_shape, not by running the layer on shape-only tensors."""
+    if cls is layers.Hashing and mode == "tf_idf":
+        pytest.skip("Hashing has no tf_idf mode")
+    if mode == "tf_idf":
+        kwargs = dict(kwargs, idf_weights=[1.0, 2.0, 3.0])
+    inputs = lamina.Input(shape=(1,), dtype="string")
+    model = lamina.Model(inputs, cls(output_mode=mode, **kwargs)(inputs))
+    out = model.predict(np.array(texts), verbose=0)
+    assert len(model.output_shape) == out.ndim
+    assert all(d is None or d == n for d, n in zip(model.output_shape, out.shape))
+    assert model.outputs[0].dtype == ("int64" if mode == "int" else "float32")
+
+
 def test_numeric_layers_refuse_a_string_input_by_name():
     inputs = lamina.Input(shape=(1,), dtype="string", name="review")
     with pytest.raises(TypeError, match=r"Layer 'scores' \(Dense\).*string input.*'review'"):

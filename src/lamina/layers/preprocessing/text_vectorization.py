@@ -237,12 +237,10 @@ class TextVectorization(Layer):
         input_shape = tuple(input_shape)
         if self._output_mode == "int":
             return (input_shape[0] if input_shape else None, self._output_sequence_length)
-        if self._split is None:
-            if len(input_shape) <= 1:
-                input_shape = input_shape + (1,)
-        else:
-            input_shape = input_shape + (None,)
-        return self._lookup_layer.compute_output_shape(input_shape)
+        # one encoded row per text (Keras: ``(batch, depth)``), as ``call`` gives
+        lookup = self._lookup_layer
+        depth = lookup.max_tokens if lookup.pad_to_max_tokens else lookup._frozen_vocab_size
+        return (input_shape[0], depth) if input_shape else (depth,)
 
     def _output_spec(self, args, kwargs):
         out = super()._output_spec(args, kwargs)
