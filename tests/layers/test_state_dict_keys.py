@@ -123,3 +123,19 @@ def test_sublayers_first_built_inside_a_shape_only_run_get_real_variables():
     x = np.ones((2, 5), "float32")
     k1, b1, k2, b2 = model.get_weights()
     np.testing.assert_allclose(model.predict(x, verbose=0), (x @ k1 + b1) @ k2 + b2, rtol=1e-5)
+
+
+def test_a_rebuilt_weight_replaces_the_old_entry():
+    class Rebuilt(layers.Layer):
+        def build(self, shape):
+            self.kernel = self.add_weight(shape=(shape[-1], 2), name="kernel")
+
+        def call(self, x):
+            return lamina.ops.matmul(x, self.kernel)
+
+    layer = Rebuilt()
+    layer.build((None, 3))
+    first = layer.kernel
+    layer.build((None, 4))  # a second build makes a new kernel under the same attribute
+    assert list(layer.state_dict()) == ["kernel"]
+    assert layer.kernel is not first and tuple(layer.state_dict()["kernel"].shape) == (4, 2)

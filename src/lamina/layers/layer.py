@@ -388,12 +388,18 @@ class Layer(backend.LayerBase):
         if key is None or key == name:
             var._lamina_key_bound = True
             return False
-        if not getattr(var, "_lamina_key_bound", False) and name not in params \
-                and name not in self._modules and name not in self._buffers:
+        if not getattr(var, "_lamina_key_bound", False) and name not in self._modules \
+                and name not in self._buffers:
+            # first attribute: the variable moves to that key (replacing what it held, as a
+            # rebuilt ``self.kernel = add_weight(...)`` replaces the old kernel in torch)
             var._lamina_key_bound = True
-            items = [(name if k == key else k, v) for k, v in params.items()]
-            params.clear()
-            params.update(items)
+            if name in params:
+                params[name] = var
+                del params[key]
+            else:
+                items = [(name if k == key else k, v) for k, v in params.items()]
+                params.clear()
+                params.update(items)
             self.__dict__.pop(name, None)
             return True
         object.__setattr__(self, name, var)
