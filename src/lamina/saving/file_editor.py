@@ -35,9 +35,9 @@ class KerasFileEditor:
 
     >>> import numpy as np, lamina
     >>> model = lamina.Sequential([lamina.Input((2,)), lamina.layers.Dense(1, name="d")])
-    >>> model.save_weights("/tmp/_editor_doc.weights.h5")
-    >>> editor = lamina.saving.KerasFileEditor("/tmp/_editor_doc.weights.h5")  # doctest: +ELLIPSIS
-    Keras model file '/tmp/_editor_doc.weights.h5'
+    >>> model.save_weights("editor_doc.weights.h5")
+    >>> editor = lamina.saving.KerasFileEditor("editor_doc.weights.h5")  # doctest: +ELLIPSIS
+    Keras model file 'editor_doc.weights.h5'
     >>> sorted(editor.weights_dict["layers"]["dense"])
     ['0', '1']
     """
