@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random as _pyrandom
 
 import numpy as np
@@ -42,15 +43,19 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
-    """Standard normal draws, redrawn while outside [-2, 2], then scaled and shifted."""
+    """Standard normal draws truncated to [-2, 2], then scaled and shifted.
+
+    Drawn in one pass by the inverse CDF (a uniform draw on [Phi(-2), Phi(2)] through erfinv):
+    redrawing the 4.6% outside took 5 masked passes, and a 1x1x192x1152 kernel took 0.75 s on
+    the loaded 2-CPU machine (EfficientNetB0's build was 15 s, 93% of it here).
+    """
     g = seed if isinstance(seed, torch.Generator) else make_generator(seed)
-    out = torch.empty(_shape(shape), dtype=to_engine_dtype(dtype), device=DEVICE).normal_(generator=g)
-    bad = out.abs() > 2.0
-    while bool(bad.any()):
-        redraw = torch.empty(int(bad.sum()), dtype=out.dtype, device=DEVICE).normal_(generator=g)
-        out[bad] = redraw
-        bad = out.abs() > 2.0
-    return out * stddev + mean
+    edge = 1.0 - math.erfc(math.sqrt(2.0))  # erf(2 / sqrt 2) = 2 Phi(2) - 1
+    out = torch.empty(_shape(shape), dtype=torch.float32, device=DEVICE)
+    out.uniform_(-edge, edge, generator=g).erfinv_().mul_(math.sqrt(2.0)).clamp_(-2.0, 2.0)
+    out = out.mul_(stddev).add_(mean)
+    target = to_engine_dtype(dtype)
+    return out if target == torch.float32 else out.to(target)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
