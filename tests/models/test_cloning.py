@@ -138,3 +138,17 @@ def test_subclassed_model_clones_from_config_and_refuses_graph_arguments():
         clone_model(_teacher(), call_function=lambda l, *a: l(*a))
     with pytest.raises(ValueError, match="unexpected keyword"):
         clone_model(model, foo=1)
+
+
+def test_clone_of_a_model_compiled_with_loss_and_metric_objects():
+    model = _teacher()
+    metric = lamina.metrics.SparseCategoricalAccuracy()
+    model.compile(optimizer=lamina.optimizers.Adam(1e-2), metrics=[metric, "mae"],
+                  loss=lamina.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x, y = np.ones((4, 4), "float32"), np.array([0, 1, 2, 0])
+    expected = model.evaluate(x, y, verbose=0)
+    clone = clone_model(model)
+    assert abs(float(clone.optimizer.learning_rate) - 1e-2) < 1e-9
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(clone.evaluate(x, y, verbose=0), expected, rtol=1e-6)
+    assert all(m is not metric for m in clone.metrics)  # metrics hold state: new ones

@@ -16,6 +16,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
+from lamina import losses as losses_module
+from lamina import metrics as metrics_module
 from lamina import optimizers as optimizers_module
 from lamina import tree
 from lamina.layers.input_layer import Input
@@ -197,6 +199,18 @@ def _clone_functional(model, clone_function, input_tensors, call_function):
     return clone
 
 
+def _revive(value, deserialize):
+    """Objects back from a compile config: a ``{"class_name", "config"}`` entry is built anew;
+    names stay names; lists and per-output dicts are walked."""
+    if isinstance(value, dict) and "class_name" in value and "config" in value:
+        return deserialize(value)
+    if isinstance(value, dict):
+        return {k: _revive(v, deserialize) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_revive(v, deserialize) for v in value)
+    return value
+
+
 def _takes_inputs_outputs(cls) -> bool:
     """A Functional subclass whose constructor is ``(inputs, outputs, ...)`` like Functional's."""
     try:
@@ -213,6 +227,10 @@ def _compile_like(clone, model):
     config = dict(config)
     if isinstance(config.get("optimizer"), dict):
         config["optimizer"] = optimizers_module.deserialize(config["optimizer"])
+    # new loss and metric objects from their configs (metrics hold state: never shared)
+    config["loss"] = _revive(config.get("loss"), losses_module.deserialize)
+    for key in ("metrics", "weighted_metrics"):
+        config[key] = _revive(config.get(key), metrics_module.deserialize)
     params = inspect.signature(clone.compile).parameters
     clone.compile(**{k: v for k, v in config.items() if k in params})
 
