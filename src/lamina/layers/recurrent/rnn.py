@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina import tree
 from lamina.backend import core as backend
 from lamina.backend import rnn as backend_rnn
