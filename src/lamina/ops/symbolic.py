@@ -21,8 +21,26 @@ from __future__ import annotations
 from lamina.backend import symbolic as _engine
 
 
+def _refuse_strings(what, values):
+    """Ops compute on numbers: a string input (``Input(dtype="string")``) goes to a
+    string-taking layer (StringLookup, TextVectorization, Hashing, ...) first."""
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            _refuse_strings(what, v)
+        elif isinstance(v, dict):
+            _refuse_strings(what, v.values())
+        elif isinstance(v, SymbolicTensor) and v.dtype == "string":
+            raise TypeError(
+                f"{what} was applied to the string input {v.name!r} (shape {v.shape}); ops "
+                "compute on numbers and strings have no engine tensor. Turn the strings into "
+                "numbers first with a StringLookup, TextVectorization or Hashing layer."
+            )
+
+
 def _method(name):
     def method(self, *args):
+        if self.dtype == "string":
+            _refuse_strings(f"The operator {name}", (self,))
         return _engine.apply_method(name, self, *args)
 
     method.__name__ = name
@@ -47,6 +65,7 @@ class SymbolicTensor:
 
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
+        _refuse_strings(f"The op {getattr(func, '__name__', func)}", (args, kwargs or {}))
         return _engine.torch_function(func, types, args, kwargs)
 
     @property
@@ -65,6 +84,12 @@ class SymbolicTensor:
         # tensor methods (x.reshape(...), x.float(), x.T) record op nodes like the ops do
         if name.startswith("_"):
             raise AttributeError(name)
+        if self.dtype == "string":  # an AttributeError, so hasattr() stays False
+            raise AttributeError(
+                f"The string input {self.name!r} has no tensor attribute .{name}: strings have "
+                "no engine tensor. Turn them into numbers first with a StringLookup, "
+                "TextVectorization or Hashing layer."
+            )
         return _engine.tensor_attribute(self, name)
 
     def __repr__(self):

@@ -91,6 +91,15 @@ def test_numeric_layers_refuse_a_string_input_by_name():
         layers.Dense(2, name="scores")(inputs)
 
 
+def test_ops_refuse_a_string_input_by_name():
+    inputs = lamina.Input(shape=(1,), dtype="string", name="title")
+    for op in (lambda: inputs[:, 0], lambda: lamina.ops.squeeze(inputs, -1),
+               lambda: lamina.ops.concatenate([inputs, inputs]), lambda: inputs + 1):
+        with pytest.raises(TypeError, match="string input 'title'.*StringLookup"):
+            op()
+    assert not hasattr(inputs, "numpy")
+
+
 def test_text_classifier_trains_on_strings_and_predicts_raw_text():
     x, y = reviews(480)
     model = text_model(adapted_vectorizer(x[:, 0]))
