@@ -42,7 +42,8 @@ SEQUENCES = frozenset({"xs", "condlist", "choicelist"})
 _NOT_ARRAYS = frozenset({
     ("get_item", "key"), ("diagonal", "offset"), ("trace", "offset"),
     ("dot_product_attention", "scale"), ("bartlett", "x"), ("blackman", "x"),
-    ("hamming", "x"), ("hanning", "x"), ("kaiser", "x"), ("array", "x"),
+    ("hamming", "x"), ("hanning", "x"), ("kaiser", "x"), ("kaiser", "beta"), ("array", "x"),
+    ("squareplus", "b"),
 })
 # (op, parameter) pairs that take a sequence of arrays: a (real, imaginary) pair, a list
 _SEQUENCE_ARGS = frozenset({
@@ -125,7 +126,9 @@ def _source(name, params, namespace) -> str | None:
         if n in SEQUENCES or (name, n) in _SEQUENCE_ARGS:
             lines.append(_list_check(name, n))
         elif n in ARRAYS:
-            lines.append(f"    if type({n}) is not _T: {n} = _arg({n}, {name!r}, {n!r})")
+            # an optional array (bias=None) costs its None test only
+            test = f"{n} is not None and " if p.default is None else ""
+            lines.append(f"    if {test}type({n}) is not _T: {n} = _arg({n}, {name!r}, {n!r})")
     if pair:
         keep = name in KEEP_NUMBER
         test = "type(x1) is not _T or type(x2) is not _T"
