@@ -24,17 +24,8 @@ _DISTRIBUTED = "multi-device layouts (device meshes, sharding) are their own iss
 _APPS = "keras.applications is being built by another engineer (issue: applications)"
 # the application modules (keras.applications.<family>) not built yet, and the names (families
 # and models) keras.applications has that lamina's does not yet
-_PENDING_APP_MODULES = (
-    "efficientnet_v2", "nasnet")
-_PENDING_APP_NAMES = (
-    "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
-    "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1",
-    "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
-    "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2",
-    "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S",
-    "InceptionResNetV2", "InceptionV3", "MobileNetV3Large", "MobileNetV3Small", "NASNetLarge",
-    "NASNetMobile", "Xception", "convnext", "densenet", "efficientnet", "efficientnet_v2",
-    "inception_resnet_v2", "inception_v3", "mobilenet_v3", "nasnet", "xception")
+_PENDING_APP_MODULES = ()
+_PENDING_APP_NAMES = ()
 MISSING = {
     "keras": {
         "Operation": "the base class of Keras' ops; lamina's ops are functions on engine "
@@ -59,7 +50,6 @@ MISSING = {
     "keras.dtype_policies": {name: _QUANTIZATION for name in (
         "AWQDTypePolicy", "DTypePolicyMap", "GPTQDTypePolicy", "Int4DTypePolicy",
         "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy")},
-    "keras.export": {"ExportArchive": "export for serving (SavedModel/ONNX) is its own issue"},
     "keras.layers": {
         "FlaxLayer": "wraps a Flax module: needs the JAX backend",
         "JaxLayer": "wraps a JAX function: needs the JAX backend",
@@ -72,17 +62,10 @@ MISSING = {
         "compute_float8_amax_history", "compute_float8_scale", "deserialize",
         "fake_quant_with_min_max_vars", "get", "pack_int4", "quantize_and_dequantize",
         "serialize", "unpack_int4")},
-    "keras.utils": {
-    },
-    "keras.utils.bounding_boxes": {
-        "affine_transform": "moving boxes by a rotation/shear/zoom belongs with the image "
-                            "augmentation layers' bounding-box support (another engineer)"},
     "keras.visualization": {name: "drawing boxes, masks and galleries (matplotlib) not built yet"
                             for name in ("draw_bounding_boxes", "draw_segmentation_masks",
                                          "plot_bounding_box_gallery", "plot_image_gallery",
                                          "plot_segmentation_mask_gallery")},
-    "keras.wrappers": {name: "scikit-learn wrappers are another issue" for name in (
-        "SKLearnClassifier", "SKLearnRegressor", "SKLearnTransformer")},
 }
 
 # Reads every public name of real Keras: {module path: [names]}.

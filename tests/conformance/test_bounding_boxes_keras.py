@@ -120,3 +120,19 @@ def test_encode_and_decode_deltas_match_keras(keras, rng, encoding):
                                rtol=1e-4, atol=1e-3)
     with pytest.raises(ValueError, match="length 4"):
         bb.encode_box_to_deltas(anchors, boxes, "xyxy", "xyxy", variance=[1, 1])
+
+
+def test_affine_transform_matches_keras(keras, rng):
+    boxes = np.stack([_boxes(rng, 4), _boxes(rng, 4)])
+    params = {name: rng.uniform(lo, hi, 2).astype("float32") for name, lo, hi in (
+        ("angle", -30, 30), ("translate_x", -0.2, 0.2), ("translate_y", -0.2, 0.2),
+        ("scale", 0.8, 1.2), ("shear_x", -10, 10), ("shear_y", -10, 10))}
+    theirs = keras.utils.bounding_boxes.affine_transform(
+        boxes, **{k: keras.ops.convert_to_tensor(v) for k, v in params.items()},
+        height=100, width=120)
+    ours = bb.affine_transform(boxes, **params, height=100, width=120)
+    np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-4, atol=1e-3)
+    still = bb.affine_transform(boxes, angle=np.zeros(2, "float32"), translate_x=0.0,
+                                translate_y=0.0, scale=1.0, shear_x=0.0, shear_y=0.0,
+                                height=100, width=120)
+    np.testing.assert_allclose(_np(still), boxes, atol=1e-4)  # the identity moves nothing

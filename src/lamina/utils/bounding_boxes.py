@@ -209,6 +209,55 @@ def compute_iou(boxes1, boxes2, bounding_box_format: str, use_masking: bool = Fa
     return ops.where(background, ops.cast(mask_val, iou.dtype) * ops.ones_like(iou), iou)
 
 
+def _inverse_affine_matrix(center_x, center_y, angle, translate_x, translate_y, scale, shear_x,
+                           shear_y, height, width):
+    """(batch, 3, 3) matrices mapping output pixels back to input pixels (as TF's geometry
+    helper and Keras compute them); angles and shears in degrees, translations as fractions."""
+    batch = ops.shape(angle)[0]
+    angle, shear_x, shear_y = -angle, -shear_x, -shear_y
+    cx, cy = center_x * (width - 1), center_y * (height - 1)
+    rot = angle * (math.pi / 180.0)
+    tx, ty = -translate_x * (width - 1), -translate_y * (height - 1)
+    sx, sy = shear_x * (math.pi / 180.0), shear_y * (math.pi / 180.0)
+    cos_sy, tan_sx = ops.cos(sy), ops.tan(sx)
+    a = ops.cos(rot - sy) / cos_sy
+    b = a * tan_sx + ops.sin(rot)
+    c = -ops.sin(rot - sy) / cos_sy
+    d = ops.cos(rot) - c * tan_sx
+    a0, a1, b0, b1 = d * scale, -b * scale, -c * scale, a * scale
+    a2 = cx - a0 * (cx + tx) - a1 * (cy + ty)
+    b2 = cy - b0 * (cx + tx) - b1 * (cy + ty)
+    zeros, ones = ops.zeros([batch], angle.dtype), ops.ones([batch], angle.dtype)
+    matrix = ops.stack([a0, a1, a2, b0, b1, b2, zeros, zeros, ones], axis=-1)
+    return ops.reshape(matrix, [batch, 3, 3])
+
+
+def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, shear_y, height,
+                     width, center_x=None, center_y=None, bounding_box_format: str = "xyxy"):
+    """Batched ``xyxy`` boxes ``(batch, N, 4)`` moved by a rotation/translation/zoom/shear
+    (one per image, each a ``(batch,)`` tensor; degrees for angles, fractions of the image
+    for translations): the box around each box's four moved corners."""
+    if bounding_box_format != "xyxy":
+        raise NotImplementedError(
+            f"affine_transform: only 'xyxy' boxes are supported (as in Keras); got "
+            f"bounding_box_format={bounding_box_format!r}"
+        )
+    angle = ops.convert_to_tensor(angle)
+    translate_x, translate_y, scale, shear_x, shear_y = (
+        ops.cast(v, angle.dtype) for v in (translate_x, translate_y, scale, shear_x, shear_y))
+    matrix = _inverse_affine_matrix(0.5 if center_x is None else center_x,
+                                    0.5 if center_y is None else center_y, angle, translate_x,
+                                    translate_y, scale, shear_x, shear_y, height, width)
+    batch, n = ops.shape(boxes)[0], ops.shape(boxes)[1]
+    boxes = ops.cast(boxes, matrix.dtype)
+    x1, y1, x2, y2 = boxes[..., 0], boxes[..., 1], boxes[..., 2], boxes[..., 3]
+    corners = ops.reshape(ops.stack([x1, y1, x2, y1, x2, y2, x1, y2], axis=-1),
+                          [batch, n, 4, 2])
+    corners = ops.concatenate([corners, ops.ones([batch, n, 4, 1], corners.dtype)], axis=-1)
+    moved = ops.einsum("bnxy,byz->bnxz", corners, ops.transpose(matrix[:, :2, :], [0, 2, 1]))
+    return ops.concatenate([ops.min(moved, axis=2), ops.max(moved, axis=2)], axis=-1)
+
+
 def compute_ciou(boxes1, boxes2, bounding_box_format: str, image_shape=None):
     """Complete IoU of matching boxes (element by element, not pairwise): IoU minus the
     squared centre distance over the enclosing box's squared diagonal, minus an aspect-ratio
@@ -299,5 +348,5 @@ def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format: str, box_format:
     return decode(anchors, boxes_delta)
 
 
-__all__ = ["clip_to_image_size", "compute_ciou", "compute_iou", "convert_format", "crop",
+__all__ = ["affine_transform", "clip_to_image_size", "compute_ciou", "compute_iou", "convert_format", "crop",
            "decode_deltas_to_boxes", "encode_box_to_deltas", "pad"]
