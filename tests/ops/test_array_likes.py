@@ -100,3 +100,17 @@ def test_sequences_given_whole_are_sequences_of_rows():
     # a list mixing tensors and arrays stacks as Keras' convert_to_tensor does
     both = ops.convert_to_tensor([ops.ones((2,)), np.zeros(2, "float32")])
     assert tuple(both.shape) == (2, 2) and _np(both).tolist() == [[1, 1], [0, 0]]
+
+
+def test_wrappers_keep_the_kernels_signatures_and_keywords():
+    import inspect
+
+    for name in ("mean", "where", "concatenate", "pad", "conv", "unique", "image.resize"):
+        public = ops.image.resize if name == "image.resize" else getattr(ops, name)
+        kernel = public.__kernel__
+        assert inspect.signature(public) == inspect.signature(kernel), name
+    a = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(_np(ops.mean(x=a, axis=0)), a.mean(0))
+    np.testing.assert_allclose(_np(ops.where(condition=a > 2, x1=a, x2=[0.0, 0.0, 0.0])),
+                               np.where(a > 2, a, 0.0))
+    assert ops.mean.__name__ == "mean" and ops.mean.__module__ == "lamina.ops.numpy"
