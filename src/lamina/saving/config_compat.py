@@ -4,7 +4,7 @@ Newer Keras adds keys (``quantization_config`` on Dense, ...); a reader must ign
 keep the defaults for keys that are missing. Layers still refuse unknown keyword arguments
 when a user writes them, so the filtering happens here, on the way in from a file.
 
->>> entry = {"class_name": "Dense", "config": {"units": 2, "quantization_config": None}}
+>>> entry = {"class_name": "Dense", "config": {"units": 2, "a_future_keras_key": None}}
 >>> clean_layer_entry(entry)["config"]
 {'units': 2}
 """
