@@ -380,7 +380,7 @@ def _tensordot(args, kwargs):
         return None
     dims = b["dims"]
     if isinstance(dims, (list, tuple)) and len(dims) == 2:
-        axes = [_ints([d]) if isinstance(d, (list, tuple)) else _ints([d]) for d in dims]
+        axes = [_ints([d]) for d in dims]  # an int or a list of ints per operand
         if any(a is None for a in axes):
             return None
     elif _is_int(dims):

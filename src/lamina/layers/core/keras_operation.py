@@ -169,8 +169,8 @@ def _refuse(class_name, module, why):
 
 
 def check_data(value, what, class_name, module):
-    """A ValueError unless ``value`` is JSON data: numbers, strings, None, lists, and only
-    Keras' ``__slice__`` / ``__ellipsis__`` / ``__keras_tensor__`` markers as dicts."""
+    """A ValueError unless ``value`` is data: numbers, strings, None, lists, symbolic tensors
+    (the node's inputs), and as dicts only Keras' ``__slice__`` / ``__ellipsis__`` markers."""
     if value is None or isinstance(value, (bool, int, float, str, SymbolicTensor)):
         return
     if isinstance(value, (list, tuple)):
@@ -178,8 +178,8 @@ def check_data(value, what, class_name, module):
             check_data(v, what, class_name, module)
         return
     if isinstance(value, dict) and value.get("class_name") in ("__slice__", "__ellipsis__"):
-        check_data(list((value.get("config") or {}).values())
-                   if isinstance(value.get("config"), dict) else value.get("config"),
+        config = value.get("config")
+        check_data(list(config.values()) if isinstance(config, dict) else config,
                    what, class_name, module)
         return
     raise _refuse(class_name, module, f"its {what} holds {str(value)[:120]!r}, which is not data")
