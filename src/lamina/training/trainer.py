@@ -380,8 +380,16 @@ class Trainer:
         if not inputs:
             return
         given = _flatten(x) if not isinstance(x, dict) else None
+        if given is None and hasattr(self, "_flatten_inputs"):  # a dict, by input name
+            try:
+                given = self._flatten_inputs(x)
+            except (KeyError, ValueError):
+                return  # the model's call names what is missing
+            _refuse_strings_for_numbers(self, inputs, given)
+            return
         if given is None or len(given) != len(inputs):
             return
+        _refuse_strings_for_numbers(self, inputs, given)
         # a functional model adjusts a rank off by one around a last axis of 1 (Keras' rule)
         adjusts = hasattr(self, "_adjust_ranks")
         for i, (spec, arr) in enumerate(zip(inputs, given)):
@@ -716,6 +724,27 @@ def _should_validate(epoch, freq):
 
 def _batch_size(x):
     return _flatten(x)[0].shape[0]
+
+
+def _refuse_strings_for_numbers(model, inputs, given):
+    """String arrays reach only inputs that feed string-taking layers (StringLookup,
+    TextVectorization, Hashing, ...); a numeric input given strings is refused by name."""
+    for i, (spec, arr) in enumerate(zip(inputs, given)):
+        dtype = getattr(arr, "dtype", None)
+        if not isinstance(dtype, np.dtype) or dtype.kind not in "USO" or spec.dtype == "string":
+            continue
+        consumers = [layer for layer in getattr(model, "layers", [])
+                     if any(any(t is spec for t in node.input_tensors)
+                            for node in layer._inbound_nodes)]
+        if consumers and all(layer._takes_strings for layer in consumers):
+            continue  # e.g. a Sequential built from string data starting with a StringLookup
+        layer = consumers[0].name if consumers else model.name
+        raise ValueError(
+            f"fit/evaluate/predict got an array of dtype {dtype}; expected numbers: input {i} "
+            f"({spec.name!r}, dtype {spec.dtype}) feeds layer '{layer}', which computes on "
+            "numbers. For text, start the model with Input(shape=(1,), dtype=\"string\") and a "
+            "TextVectorization or StringLookup layer."
+        )
 
 
 def _first_consumer(model, symbolic):

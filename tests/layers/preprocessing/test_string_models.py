@@ -91,6 +91,20 @@ def test_numeric_layers_refuse_a_string_input_by_name():
         layers.Dense(2, name="scores")(inputs)
 
 
+def test_strings_given_to_a_numeric_input_are_refused_by_name():
+    inputs = {"size": lamina.Input(shape=(1,), name="size"),
+              "city": lamina.Input(shape=(1,), dtype="string", name="city")}
+    city = layers.StringLookup(vocabulary=["oslo"])(inputs["city"])
+    x = layers.Concatenate()([inputs["size"], layers.Rescaling(1.0)(city)])
+    model = lamina.Model(inputs, layers.Dense(1, name="head")(x))
+    model.compile(optimizer="adam", loss="mse")
+    ok = {"size": np.ones((2, 1)), "city": np.array([["oslo"], ["rome"]])}
+    assert model.predict(ok, verbose=0).shape == (2, 1)
+    swapped = {"size": ok["city"], "city": ok["city"]}
+    with pytest.raises(ValueError, match=r"dtype <U4; expected numbers: input \d \('size'"):
+        model.fit(swapped, np.ones(2), verbose=0)
+
+
 def test_ops_refuse_a_string_input_by_name():
     inputs = lamina.Input(shape=(1,), dtype="string", name="title")
     for op in (lambda: inputs[:, 0], lambda: lamina.ops.squeeze(inputs, -1),
