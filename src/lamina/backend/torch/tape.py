@@ -19,32 +19,7 @@ import contextlib
 
 import torch
 
-
-def _flat(structure, out):
-    if isinstance(structure, dict):
-        for key in sorted(structure):
-            _flat(structure[key], out)
-    elif isinstance(structure, (list, tuple)):
-        for item in structure:
-            _flat(item, out)
-    else:
-        out.append(structure)
-    return out
-
-
-def _pack(structure, flat):
-    it = iter(flat)
-
-    def rebuild(s):
-        if isinstance(s, dict):
-            return {k: rebuild(s[k]) for k in sorted(s)}
-        if isinstance(s, (list, tuple)):
-            items = [rebuild(v) for v in s]
-            return type(s)(items) if isinstance(s, tuple) and not hasattr(s, "_fields") \
-                else (type(s)(*items) if isinstance(s, tuple) else items)
-        return next(it)
-
-    return rebuild(structure)
+from lamina import tree
 
 
 class GradientTape:
@@ -77,7 +52,7 @@ class GradientTape:
 
     def watch(self, tensor):
         """Differentiate with respect to ``tensor`` (or each tensor of a nested structure)."""
-        for t in _flat(tensor, []):
+        for t in tree.flatten(tensor):
             if not isinstance(t, torch.Tensor):
                 raise TypeError(f"GradientTape.watch expects tensors; got {type(t).__name__}")
             if not t.requires_grad:
@@ -118,8 +93,8 @@ class GradientTape:
                              f"{unconnected_gradients!r}")
         zero = str(getattr(unconnected_gradients, "value", unconnected_gradients)) == "zero"
         self._used = True
-        flat_sources = _flat(sources, [])
-        targets = _flat(target, [])
+        flat_sources = tree.flatten(sources)
+        targets = tree.flatten(target)
         for s in flat_sources:
             if not isinstance(s, torch.Tensor):
                 raise TypeError(f"GradientTape.gradient: sources must be tensors or variables; "
@@ -132,7 +107,7 @@ class GradientTape:
             seeds = None
             if output_gradients is not None:
                 seeds = [torch.as_tensor(g, dtype=t.dtype) for g, t in
-                         zip(_flat(output_gradients, []), roots)]
+                         zip(tree.flatten(output_gradients), roots)]
             else:
                 # TensorFlow differentiates the sum of a non-scalar target
                 roots = [t.sum() if t.ndim else t for t in roots]
@@ -145,7 +120,7 @@ class GradientTape:
             grads = [torch.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
         if isinstance(sources, torch.Tensor):
             return grads[0]
-        return _pack(sources, grads)
+        return tree.pack_sequence_as(sources, grads)
 
 
 def gradient(target, source):
