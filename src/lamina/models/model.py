@@ -136,6 +136,21 @@ class Model(Trainer, Layer):
         """Load weights saved by ``save_weights`` (or a Keras 2 ``.h5`` file)."""
         return _saving_hook("load_weights")(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Write the inference forward pass for serving without lamina (see ``lamina.export``).
+
+        ``format="onnx"`` writes an ONNX file (``opset_version=`` optional); ``format="torch"``
+        a ``torch.export`` ``.pt2`` program (other keyword arguments go to
+        ``torch.export.export``). Keras' default ``"tf_saved_model"`` needs TensorFlow and is
+        refused with a message naming the formats lamina writes.
+        """
+        hook = SAVING_HOOKS.get("export")
+        if hook is None:
+            raise RuntimeError("export needs lamina.export; import lamina (not only lamina.models)")
+        return hook(self, filepath, format=format, verbose=verbose,
+                    input_signature=input_signature, **kwargs)
+
     def build(self, input_shape=None):
         self.built = True
 
