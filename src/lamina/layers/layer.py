@@ -106,6 +106,9 @@ def _scoped_build(build):
 
     @functools.wraps(build)
     def wrapper(self, *args, **kwargs):
+        shape = args[0] if args else kwargs.get("input_shape")
+        if shape is not None and self.__dict__.get("_build_shapes") is None:
+            self._build_shapes = shape  # Keras records it too: get_build_config() gives it
         with self._open_name_scope():
             self._path = current_path()
             return build(self, *args, **kwargs)

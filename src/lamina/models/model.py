@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from lamina.layers.layer import Layer
+from lamina.layers.layer import Layer, current_path
 from lamina.training.trainer import Trainer
 from lamina.utils import registry
 
@@ -136,23 +136,36 @@ class Model(Trainer, Layer):
         """Load weights saved by ``save_weights`` (or a Keras 2 ``.h5`` file)."""
         return _saving_hook("load_weights")(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
-    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
-               **kwargs):
-        """Write the inference forward pass for serving without lamina (see ``lamina.export``).
-
-        ``format="onnx"`` writes an ONNX file (``opset_version=`` optional); ``format="torch"``
-        a ``torch.export`` ``.pt2`` program (other keyword arguments go to
-        ``torch.export.export``). Keras' default ``"tf_saved_model"`` needs TensorFlow and is
-        refused with a message naming the formats lamina writes.
-        """
-        hook = SAVING_HOOKS.get("export")
-        if hook is None:
-            raise RuntimeError("export needs lamina.export; import lamina (not only lamina.models)")
-        return hook(self, filepath, format=format, verbose=verbose,
-                    input_signature=input_signature, **kwargs)
-
     def build(self, input_shape=None):
         self.built = True
+
+    def build_from_config(self, config):
+        """Rebuild from ``get_build_config()``: a subclassed model without its own ``build``
+        runs ``call`` on symbolic inputs of the saved shape, so its layers exist (as Keras)."""
+        if not config or "input_shape" not in config or self.built \
+                or type(self).build is not Model.build:
+            return Layer.build_from_config(self, config)
+        from lamina import config as lamina_config
+        from lamina import tree
+        from lamina.ops.symbolic import SymbolicTensor
+
+        shape = config["input_shape"]
+        inputs = tree.map_shape_structure(
+            lambda s: SymbolicTensor(tuple(s), lamina_config.floatx()), shape)
+        try:
+            with self._open_name_scope():
+                self._path = current_path()
+                self.call(inputs)
+        except Exception as e:  # as Keras: the model stays unbuilt, with a warning
+            import warnings
+
+            warnings.warn(
+                f"Model '{self.name}' had a build config, but the model cannot be built "
+                f"automatically in `build_from_config(config)` ({type(e).__name__}: {e}). "
+                "Implement `build()` or `build_from_config()`.", stacklevel=2)
+            return
+        self.built = True
+        self._build_shapes = shape
 
     def reset_states(self):
         for layer in self.layers:
