@@ -158,6 +158,10 @@ def _write_collection(path, variables):
     os.replace(tmp, path)
 
 
+def _zeros(leaf):
+    return np.zeros([2 if d is None else d for d in leaf.shape], dtype=leaf.dtype)
+
+
 def _inference_call(model):
     def call(*args):
         return model(*args, training=False)
@@ -201,6 +205,9 @@ def export_model(model, filepath, format="tf_saved_model", verbose=None, input_s
     else:
         signature = signatures.normalize(input_signature)
         signature = _as_model_arguments(model, signature)
+        if not model.built:
+            # build outside the trace: variables made while tracing would be the tracer's
+            _inference_call(model)(*tree.map_structure(_zeros, signature))
     from lamina.models.functional import Functional
 
     output_names = list(getattr(model, "output_names", None) or []) \
