@@ -1,5 +1,6 @@
 """The ``lamina`` command: ``lamina run SCRIPT.py [args]``, ``lamina info``,
-``lamina summary FILE`` and ``lamina convert OLD.h5 NEW.keras``."""
+``lamina summary FILE``, ``lamina convert OLD.h5 NEW.keras`` and
+``lamina export MODEL.keras OUT.onnx`` (or ``OUT.pt2``)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,15 @@ def main(argv=None) -> int:
     convert = sub.add_parser("convert", help="convert a Keras 2 .h5 model file to .keras")
     convert.add_argument("source")
     convert.add_argument("target")
+    export = sub.add_parser(
+        "export", help="export a .keras or .h5 model for inference (.onnx or .pt2)",
+        description="Write a saved model's inference forward pass as an ONNX file (TARGET ends "
+                    "in .onnx; needs onnx and onnxscript) or a torch.export program (.pt2), "
+                    "with a dynamic batch axis. The format comes from TARGET's extension.")
+    export.add_argument("source", help="a .keras or .h5 model file")
+    export.add_argument("target", help="the file to write: NAME.onnx or NAME.pt2")
+    export.add_argument("--opset", type=int, default=None,
+                        help="ONNX opset version (default: the exporter's)")
     ns = parser.parse_args(argv)
     if ns.command == "run":
         return _run(ns.script, ns.args)
@@ -54,6 +64,8 @@ def main(argv=None) -> int:
         return _convert(ns.source, ns.target)
     if ns.command == "summary":
         return _summary(ns.file)
+    if ns.command == "export":
+        return _export(ns.source, ns.target, ns.opset)
     return _info()
 
 
@@ -76,6 +88,29 @@ def _convert(source: str, target: str) -> int:
         saving.convert(source, target)
     except (OSError, ValueError) as e:
         print(f"lamina convert: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
+
+
+def _export(source: str, target: str, opset=None) -> int:
+    from lamina import saving
+    from lamina.export import formats
+
+    fmt = formats.format_from_path(target)
+    if fmt is None:
+        print(f"lamina export: {target!r} must end in .onnx or .pt2 (the format comes from it)",
+              file=sys.stderr)
+        return 2
+    if opset is not None and fmt != "onnx":
+        print("lamina export: --opset is for .onnx targets", file=sys.stderr)
+        return 2
+    kwargs = {"opset_version": opset} if opset is not None else {}
+    try:
+        model = saving.load_model(source, compile=False)
+        model.export(target, format=fmt, verbose=False, **kwargs)
+    except (OSError, ValueError, ImportError) as e:
+        print(f"lamina export: {e}", file=sys.stderr)
         return 1
     print(f"wrote {target}")
     return 0
