@@ -90,6 +90,16 @@ class Functional(Model):
         with self._open_name_scope():  # Keras builds a functional model when it is made
             self._path = current_path()
 
+    def __setstate__(self, state):
+        # copy.deepcopy and pickle give the graph's tensors new identities: the plan, keyed by
+        # id(tensor), is rebuilt from the copied nodes (sklearn's clone, joblib workers).
+        super().__setstate__(state)
+        self._plan = [
+            (n.layer, n.call_args, n.call_kwargs, [id(t) for t in n.output_tensors])
+            for n in self._nodes if not n.is_input
+        ]
+        self._input_ids = [id(t) for t in self.inputs]
+
     @property
     def layers(self):
         return list(self._layers)

@@ -1,7 +1,30 @@
 """``keras.wrappers``: scikit-learn estimators around Keras models.
 
-``SKLearnClassifier``, ``SKLearnRegressor`` and ``SKLearnTransformer`` are built by their own
-issue; until then this module is empty rather than holding look-alikes.
+``SKLearnClassifier``, ``SKLearnRegressor`` and ``SKLearnTransformer`` (Keras 3), and Keras 2's
+``KerasClassifier`` / ``KerasRegressor`` in ``lamina.wrappers.scikit_learn``. scikit-learn is
+imported when one of them is first looked up, so ``import lamina`` does not need it; making a
+wrapper without scikit-learn raises an ``ImportError`` that says what to install.
+
+>>> from lamina.wrappers import SKLearnClassifier   # doctest: +SKIP
 """
 
-__all__: list[str] = []
+_LAZY = {
+    "SKLearnClassifier": "lamina.wrappers.sklearn_wrapper",
+    "SKLearnRegressor": "lamina.wrappers.sklearn_wrapper",
+    "SKLearnTransformer": "lamina.wrappers.sklearn_wrapper",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'lamina.wrappers' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = list(_LAZY)
