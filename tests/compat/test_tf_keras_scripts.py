@@ -218,3 +218,25 @@ def test_installed_tensorflow_is_left_alone_and_tf_keras_refused(tmp_path):
         print("standin:", getattr(tf, "__lamina_standin__", False))
     """, dict(env, LAMINA_TENSORFLOW="standin"))
     assert "standin: True" in forced.stdout, forced.stderr
+
+
+def test_tensorboard_callback_in_a_tf_keras_script_writes_event_files(tmp_path):
+    # tensorboard's writer imports `tensorflow` (the stand-in here) unless told there is none
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    done = _run(tmp_path, "tb", DATA + """
+        import tensorflow as tf
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(4, activation="relu", input_shape=(10,)),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+        model.fit(x_train, y_train, epochs=2, verbose=0, validation_data=(x_test, y_test),
+                  callbacks=[keras.callbacks.TensorBoard(log_dir="logs", histogram_freq=1)])
+        print("done")
+    """)
+    assert done.returncode == 0, done.stderr[-3000:]
+    val = EventAccumulator(str(tmp_path / "logs" / "validation"))
+    val.Reload()
+    assert "epoch_loss" in val.Tags()["scalars"]
+    assert len(val.Scalars("epoch_loss")) == 2

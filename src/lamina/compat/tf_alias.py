@@ -73,6 +73,10 @@ class TensorFlowFinder(importlib.abc.MetaPathFinder):
         self.refuse_keras_only = refuse_keras_only
 
     def find_spec(self, fullname, path=None, target=None):
+        if fullname == _TENSORBOARD_NO_TF and not self.refuse_keras_only:
+            # tensorboard's writers take `import tensorflow` for the real one and call
+            # tf.io.gfile; this marker module makes them use tensorboard's own TF stub
+            return importlib.machinery.ModuleSpec(fullname, _EmptyModuleLoader())
         if fullname != "tensorflow" and not fullname.startswith("tensorflow."):
             return None
         if self.refuse_keras_only:
@@ -84,6 +88,17 @@ class TensorFlowFinder(importlib.abc.MetaPathFinder):
             return importlib.machinery.ModuleSpec(fullname, _MissingLoader())
         return importlib.machinery.ModuleSpec(fullname, _ExistingModuleLoader(name),
                                               is_package=True)
+
+
+_TENSORBOARD_NO_TF = "tensorboard.compat.notf"
+
+
+class _EmptyModuleLoader(importlib.abc.Loader):
+    def create_module(self, spec):
+        return None  # the default: an empty module
+
+    def exec_module(self, module):
+        pass
 
 
 class _MissingLoader(importlib.abc.Loader):
