@@ -17,6 +17,7 @@ from lamina import config, initializers, layers, ops, random
 from lamina.applications import _common, imagenet_utils
 from lamina.layers.layer import Layer
 from lamina.models import Sequential
+from lamina.models.serialization import EXTRA_CLASSES
 
 BASE_WEIGHTS_PATH = _common.BASE_URL + "convnext/"
 # (with top, without top) sha256 of Keras' published files
@@ -45,6 +46,8 @@ class StochasticDepth(Layer):
     """Drops the whole residual branch of a sample with probability ``drop_path_rate`` while
     training (scaling kept samples by 1 / keep probability)."""
 
+    _keras_module = "keras.src.applications.convnext"  # where Keras' files say it lives
+
     def __init__(self, drop_path_rate, **kwargs):
         super().__init__(**kwargs)
         self.drop_path_rate = drop_path_rate
@@ -68,6 +71,8 @@ class LayerScale(Layer):
     """Multiplies its input by a learned per-channel ``gamma`` (initialised to
     ``init_values``)."""
 
+    _keras_module = "keras.src.applications.convnext"
+
     def __init__(self, init_values, projection_dim, **kwargs):
         super().__init__(**kwargs)
         self.init_values = init_values
@@ -88,6 +93,10 @@ class LayerScale(Layer):
     def get_config(self):
         return {**super().get_config(), "init_values": self.init_values,
                 "projection_dim": self.projection_dim}
+
+
+# .keras files of these models (lamina's or Keras') name the two layers above; they load by name
+EXTRA_CLASSES.update(StochasticDepth=StochasticDepth, LayerScale=LayerScale)
 
 
 def ConvNeXtBlock(projection_dim, drop_path_rate=0.0, layer_scale_init_value=1e-6, name=None):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from lamina import layers
 from lamina.applications import _common, imagenet_utils
 from lamina.layers.layer import Layer
+from lamina.models.serialization import EXTRA_CLASSES
 
 BASE_WEIGHT_URL = _common.BASE_URL + "inception_resnet_v2/"
 _FILES = {
@@ -36,6 +37,8 @@ def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="re
 class CustomScaleLayer(Layer):
     """``inputs[0] + inputs[1] * scale``: the scaled residual sum."""
 
+    _keras_module = "keras.src.applications.inception_resnet_v2"
+
     def __init__(self, scale, **kwargs):
         super().__init__(**kwargs)
         self.scale = scale
@@ -48,6 +51,9 @@ class CustomScaleLayer(Layer):
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale}
+
+
+EXTRA_CLASSES["CustomScaleLayer"] = CustomScaleLayer  # .keras files of this model load
 
 
 def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
