@@ -32,8 +32,45 @@ def Variable(initial_value=None, trainable=True, validate_shape=True, caching_de
         raise ValueError("tf.Variable: initial_value must be given")
     if callable(initial_value):
         initial_value = initial_value()
-    return core.make_variable(initial_value, dtype=_name_of(dtype), trainable=trainable,
-                              name=name or "Variable")
+    variable = core.make_variable(initial_value, dtype=_name_of(dtype), trainable=trainable,
+                                  name=name or "Variable")
+    variable.__class__ = _TFVariable
+    return variable
+
+
+def _updated(variable, key, value, how):
+    array = core.convert_to_numpy(variable).copy()
+    value = np.asarray(core.convert_to_numpy(value) if core.is_tensor(value) else value)
+    array[key] = how(array[key], value.astype(array.dtype))
+    variable.assign(array)
+    return variable
+
+
+class _TFVariable(core.Variable):
+    """What ``tf.Variable`` gives: an engine variable whose slices take ``assign`` too
+    (``v[0, 1].assign(42)``, ``v[:, 2].assign([0., 1.])``), and ``scatter_nd_update``."""
+
+    def __getitem__(self, key):
+        part = super().__getitem__(key)
+        part.assign = lambda value, **kw: _updated(self, key, value, lambda old, new: new)
+        part.assign_add = lambda value, **kw: _updated(self, key, value, np.add)
+        part.assign_sub = lambda value, **kw: _updated(self, key, value, np.subtract)
+        return part
+
+    def scatter_nd_update(self, indices, updates, name=None):
+        indices = np.asarray(core.convert_to_numpy(indices) if core.is_tensor(indices)
+                             else indices)
+        key = tuple(indices.reshape(-1, indices.shape[-1]).T)
+        return _updated(self, key, updates, lambda old, new: new.reshape(old.shape))
+
+    def scatter_nd_add(self, indices, updates, name=None):
+        indices = np.asarray(core.convert_to_numpy(indices) if core.is_tensor(indices)
+                             else indices)
+        key = tuple(indices.reshape(-1, indices.shape[-1]).T)
+        array = core.convert_to_numpy(self).copy()
+        np.add.at(array, key, np.asarray(updates, dtype=array.dtype))
+        self.assign(array)
+        return self
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,

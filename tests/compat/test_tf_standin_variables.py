@@ -1,0 +1,24 @@
+"""tf.Variable in lamina's TensorFlow stand-in: slices take assign, as in TensorFlow 2."""
+
+import numpy as np
+
+import lamina.compat.tensorflow as tf
+
+
+def test_slices_of_a_variable_assign_in_place():
+    v = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    v.assign(2 * v)
+    v[0, 1].assign(42)
+    v[:, 2].assign([0.0, 1.0])
+    v[1, 0].assign_add(1.0)
+    np.testing.assert_array_equal(v.numpy(), [[2, 42, 0], [9, 10, 1]])
+    assert float(v[0, 1] + 1) == 43.0  # a slice still reads as a tensor
+
+
+def test_scatter_nd_update_and_gradients_still_flow():
+    v = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    v.scatter_nd_update(indices=[[0, 0], [1, 2]], updates=[100.0, 200.0])
+    np.testing.assert_array_equal(v.numpy(), [[100, 2, 3], [4, 5, 200]])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(v * v)
+    np.testing.assert_allclose(np.asarray(tape.gradient(loss, v)), 2 * v.numpy())
