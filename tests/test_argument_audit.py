@@ -32,11 +32,11 @@ REFUSED: dict = {}
 # Arguments lamina takes by name but cannot honour for some values: it raises, never ignores.
 REFUSED_VALUES = [
     # (class, positional arguments, keyword arguments, error, what the message names)
-    # quantized kernels (int8/int4/float8) are not implemented
-    ("layers.Dense", (2,), {"quantization_config": object()}, NotImplementedError,
-     "quantization"),
-    ("layers.Embedding", (3, 2), {"quantization_config": object()}, NotImplementedError,
-     "quantization"),
+    # a quantization config must be a QuantizationConfig (int8 works; other modes raise)
+    ("layers.Dense", (2,), {"quantization_config": object()}, TypeError,
+     "quantization_config"),
+    ("layers.Embedding", (3, 2), {"quantization_config": object()}, TypeError,
+     "quantization_config"),
     # lora_rank is only Dense/Embedding/EinsumDense/Conv1D-3D in Keras too
     ("layers.Conv2DTranspose", (2, 3), {"lora_rank": 2}, TypeError, "lora_rank"),
     ("layers.SeparableConv2D", (2, 3), {"lora_rank": 2}, TypeError, "lora_rank"),

@@ -236,11 +236,22 @@ class Layer(backend.LayerBase):
     # -- dtype ------------------------------------------------------------------------------
 
     def _set_dtype(self, dtype):
-        if isinstance(dtype, dict):  # DTypePolicy config
-            dtype = dtype.get("config", {}).get("name", None)
+        if isinstance(dtype, dict):  # DTypePolicy config (QuantizedDTypePolicy: mode + source)
+            cfg = dtype.get("config", {}) or {}
+            dtype = (f"{cfg['mode']}_from_{cfg.get('source_name') or config.floatx()}"
+                     if "mode" in cfg else cfg.get("name", None))
         if dtype is not None and not isinstance(dtype, str):
             dtype = getattr(dtype, "name", None) or backend.standardize_dtype(dtype)
         name = dtype or config.dtype_policy_name()
+        self._quantization_mode = None
+        if "_from_" in name:  # Keras' quantized policies: "int8_from_float32"
+            mode, name = name.split("_from_", 1)
+            if mode != "int8":
+                raise NotImplementedError(
+                    f"Layer '{self.name}': the quantized dtype policy {dtype!r} is not "
+                    "supported; lamina quantizes to 'int8' only (int4, float8, GPTQ and AWQ "
+                    "are not built).")
+            self._quantization_mode = mode
         if name.startswith("mixed_"):
             self._compute_dtype = "float16" if name == "mixed_float16" else "bfloat16"
             self._variable_dtype = "float32"
@@ -265,7 +276,14 @@ class Layer(backend.LayerBase):
 
     @property
     def dtype_policy(self):
+        if self._quantization_mode:
+            return f"{self._quantization_mode}_from_{self._dtype_policy_name}"
         return self._dtype_policy_name
+
+    @property
+    def quantization_mode(self):
+        """``"int8"`` for a layer quantized by ``quantize("int8")``, else None."""
+        return self._quantization_mode
 
     # -- variables --------------------------------------------------------------------------
 
@@ -756,6 +774,12 @@ class Layer(backend.LayerBase):
                 "module": "keras",
                 "class_name": "DTypePolicy",
                 "config": {"name": self._dtype_policy_name},
+                "registered_name": None,
+            } if not self._quantization_mode else {
+                "module": "keras.dtype_policies",
+                "class_name": "QuantizedDTypePolicy",
+                "config": {"mode": self._quantization_mode,
+                           "source_name": self._dtype_policy_name},
                 "registered_name": None,
             },
         }

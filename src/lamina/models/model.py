@@ -93,6 +93,57 @@ class Model(Trainer, Layer):
             )
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantize the weights of every layer that can be (Dense, Embedding) to ``"int8"``,
+        as Keras 3 does: int8 weights with per-channel scales, kept in ``.keras`` files.
+
+        ``filters`` (a regex on layer names, a list of them, or a callable) picks the layers.
+        Keras' other modes ("int4", "float8", "gptq", "awq") are refused.
+
+        >>> import lamina
+        >>> model = lamina.Sequential([lamina.Input((4,)), lamina.layers.Dense(3)])
+        >>> model.quantize("int8")
+        >>> model.layers[0].quantization_mode, str(model.layers[0].kernel.dtype)
+        ('int8', 'torch.int8')
+        """
+        import re
+        import warnings
+
+        type_check = kwargs.pop("type_check", True)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to "
+                             f"{type(self).__name__}: {kwargs}")
+        if filters is not None and not isinstance(filters, (str, list, tuple)) \
+                and not callable(filters):
+            raise ValueError("The `filters` argument must be a regex string, a list of regex "
+                             f"strings, or a callable. Received: {type(filters)}")
+        if not self.built:
+            raise ValueError(f"Model '{self.name}' must be built before quantize(): call it on "
+                             "data or give it an Input first.")
+
+        def wanted(layer):
+            if filters is None:
+                return True
+            if isinstance(filters, str):
+                return bool(re.search(filters, layer.name))
+            if isinstance(filters, (list, tuple)):
+                return any(re.search(p, layer.name) for p in filters)
+            return bool(filters(layer))
+
+        for layer in self._all_layers():
+            if layer is self or list(layer._sublayers()) or not wanted(layer):
+                continue
+            method = getattr(type(layer), "quantize", None)
+            if method is None:
+                continue
+            try:
+                layer.quantize(mode, type_check=type_check, config=config)
+            except NotImplementedError as e:
+                if mode not in (None, "int8") or (config is not None
+                                                  and config.mode not in (None, "int8")):
+                    raise
+                warnings.warn(str(e), stacklevel=2)
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Print Keras' table of layers, output shapes and parameter counts."""
@@ -135,6 +186,21 @@ class Model(Trainer, Layer):
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Load weights saved by ``save_weights`` (or a Keras 2 ``.h5`` file)."""
         return _saving_hook("load_weights")(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Write the inference forward pass for serving without lamina (see ``lamina.export``).
+
+        ``format="onnx"`` writes an ONNX file (``opset_version=`` optional); ``format="torch"``
+        a ``torch.export`` ``.pt2`` program (other keyword arguments go to
+        ``torch.export.export``). Keras' default ``"tf_saved_model"`` needs TensorFlow and is
+        refused with a message naming the formats lamina writes.
+        """
+        hook = SAVING_HOOKS.get("export")
+        if hook is None:
+            raise RuntimeError("export needs lamina.export; import lamina (not only lamina.models)")
+        return hook(self, filepath, format=format, verbose=verbose,
+                    input_signature=input_signature, **kwargs)
 
     def build(self, input_shape=None):
         self.built = True

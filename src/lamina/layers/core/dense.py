@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import activations, constraints, initializers, regularizers
 from lamina.backend import nn
+from lamina.layers.core import _quantize
 from lamina.layers.core._lora import LoraMixin, lora_property
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
@@ -29,11 +30,7 @@ class Dense(LoraMixin, Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if quantization_config is not None:
-            raise NotImplementedError(
-                f"Dense '{self.name}': quantization (`quantization_config`) is not supported by "
-                "lamina yet; pass quantization_config=None.")
-        self.quantization_config = None
+        self.quantization_config = _quantize.config_from_argument(self, quantization_config)
         if isinstance(units, bool) or not hasattr(units, "__index__") or int(units) <= 0:
             raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}")
         self.units = int(units)
@@ -57,10 +54,13 @@ class Dense(LoraMixin, Layer):
                 f"Layer '{self.name}' (Dense) needs the last dimension of its input to be known; "
                 f"received input shape {tuple(input_shape)}"
             )
-        self._add_lora_base(self.add_weight(
-            shape=(in_dim, self.units), initializer=self.kernel_initializer, name="kernel",
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-        ))
+        if self.quantization_mode:  # loaded from a quantized model's config
+            _quantize.build_int8_kernel(self, (in_dim, self.units), self.units)
+        else:
+            self._add_lora_base(self.add_weight(
+                shape=(in_dim, self.units), initializer=self.kernel_initializer, name="kernel",
+                regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+            ))
         if self.use_bias:
             self.bias = self.add_weight(
                 shape=(self.units,), initializer=self.bias_initializer, name="bias",
@@ -73,9 +73,42 @@ class Dense(LoraMixin, Layer):
         self._maybe_enable_lora()
 
     def call(self, inputs):
-        kernel = self.kernel if self.lora_enabled else self._kernel
-        x = nn.linear(inputs, kernel, self.bias)
+        if self.quantization_mode:
+            x = _quantize.int8_matmul(self, inputs)
+            if self.bias is not None:
+                x = x + self.bias
+        else:
+            kernel = self.kernel if self.lora_enabled else self._kernel
+            x = nn.linear(inputs, kernel, self.bias)
         return x if self._linear else self.activation(x)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Store the kernel as int8 with one scale per unit (Keras 3's ``"int8"`` scheme):
+        outputs are ``(q(x) @ q(kernel)) / (input_scale * kernel_scale)`` with the inputs
+        quantized per row on the fly (unless ``config`` says otherwise)."""
+        if type_check and type(self) is not Dense:
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} does not have a `quantize()` method implemented.")
+        _quantize.quantize_weight(self, mode, config, axis=0, target="kernel",
+                                  scale_name="kernel_scale")
+
+    @property
+    def save_own_variables(self):
+        if self.quantization_mode:
+            return self._save_quantized
+        return LoraMixin.save_own_variables.fget(self)
+
+    @property
+    def load_own_variables(self):
+        if self.quantization_mode:
+            return self._load_quantized
+        return LoraMixin.load_own_variables.fget(self)
+
+    def _save_quantized(self, store):
+        _quantize.save_variables(self, store, ["_kernel", "bias", "kernel_scale"])
+
+    def _load_quantized(self, store):
+        _quantize.load_variables(self, store, ["_kernel", "bias", "kernel_scale"])
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
@@ -92,5 +125,6 @@ class Dense(LoraMixin, Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": _quantize.serialize_config(self.quantization_config),
         })
         return self._lora_config(cfg)

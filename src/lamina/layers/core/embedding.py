@@ -8,6 +8,7 @@ from lamina import constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.backend import core as backend
 from lamina.backend import nn
+from lamina.layers.core import _quantize
 from lamina.layers.core._lora import LoraMixin, lora_property
 from lamina.layers.layer import Layer
 
@@ -53,8 +54,6 @@ class Embedding(LoraMixin, Layer):
                           stacklevel=2)
             if kwargs.get("input_shape") is None and kwargs.get("batch_input_shape") is None:
                 kwargs["input_shape"] = (input_length,)
-        if quantization_config is not None:
-            raise NotImplementedError("Embedding: quantization is not supported by lamina yet.")
         activity_regularizer = kwargs.pop("activity_regularizer", None)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -64,7 +63,7 @@ class Embedding(LoraMixin, Layer):
         self.supports_masking = bool(mask_zero)
         self.autocast = False
         self._init_lora(lora_rank, lora_alpha)
-        self.quantization_config = None
+        self.quantization_config = _quantize.config_from_argument(self, quantization_config)
         if weights is not None:
             self.build()
             if not (isinstance(weights, list) and len(weights) == 1):
@@ -74,11 +73,15 @@ class Embedding(LoraMixin, Layer):
     def build(self, input_shape=None):
         if self.built:
             return
-        self._add_lora_base(self.add_weight(
-            shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
-            name="embeddings", regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint,
-        ))
+        if self.quantization_mode:  # loaded from a quantized model's config
+            _quantize.build_int8_weight(self, (self.input_dim, self.output_dim), self.input_dim,
+                                        "embeddings", "embeddings_scale")
+        else:
+            self._add_lora_base(self.add_weight(
+                shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
+                name="embeddings", regularizer=self.embeddings_regularizer,
+                constraint=self.embeddings_constraint,
+            ))
         self.built = True
         self._maybe_enable_lora()
 
@@ -86,6 +89,14 @@ class Embedding(LoraMixin, Layer):
         return self.embeddings if self.lora_enabled else self._embeddings
 
     def call(self, inputs):
+        if self.quantization_mode:
+            rows = nn.embedding_lookup(self._embeddings, inputs)
+            scale = ops.take(self.embeddings_scale, inputs, axis=0)
+            out = ops.divide(backend.cast(rows, self._compute_dtype),
+                             ops.expand_dims(scale, -1))
+            if self.mask_zero:
+                out._keras_mask = ops.not_equal(inputs, 0)
+            return out
         out = nn.embedding_lookup(self._table(), inputs)
         if out.dtype != self._engine_compute_dtype:
             out = backend.cast(out, self._compute_dtype)
@@ -93,6 +104,32 @@ class Embedding(LoraMixin, Layer):
             # attached here: the mask comes from the ids, not from an incoming mask
             out._keras_mask = ops.not_equal(inputs, 0)
         return out
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Store the table as int8 with one scale per row (Keras 3's ``"int8"`` scheme)."""
+        if type_check and type(self) is not Embedding:
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} does not have a `quantize()` method implemented.")
+        _quantize.quantize_weight(self, mode, config, axis=-1, target="embeddings",
+                                  scale_name="embeddings_scale")
+
+    @property
+    def save_own_variables(self):
+        if self.quantization_mode:
+            return self._save_quantized
+        return LoraMixin.save_own_variables.fget(self)
+
+    @property
+    def load_own_variables(self):
+        if self.quantization_mode:
+            return self._load_quantized
+        return LoraMixin.load_own_variables.fget(self)
+
+    def _save_quantized(self, store):
+        _quantize.save_variables(self, store, ["_embeddings", "embeddings_scale"])
+
+    def _load_quantized(self, store):
+        _quantize.load_variables(self, store, ["_embeddings", "embeddings_scale"])
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
@@ -112,6 +149,6 @@ class Embedding(LoraMixin, Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "quantization_config": None,
+            "quantization_config": _quantize.serialize_config(self.quantization_config),
         })
         return self._lora_config(cfg)
