@@ -93,3 +93,58 @@ def test_initial_epoch_set_by_a_callback_is_honoured():
     model.fit(x, y, epochs=5, verbose=0, callbacks=[
         Resume(), lamina.callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: seen.append(e))])
     assert seen == [3, 4]
+
+
+class Autoencoder(lamina.Model):
+    """A VAE-style model: fit(x) with no target, the step reads ``data`` as the images."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = lamina.Sequential([layers.Dense(4), layers.Dense(3)])
+        self.loss_tracker = lamina.metrics.Mean(name="loss")
+        self.seen = []
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker]
+
+    def call(self, x):
+        return self.net(x)
+
+    def train_step(self, data):
+        self.seen.append(type(data))
+        loss = ops.mean(ops.square(self(data) - data))
+        self.loss_tracker.update_state(loss)
+        return {"loss": self.loss_tracker.result()}
+
+    def test_step(self, data):
+        self.seen.append(type(data))
+        loss = ops.mean(ops.square(self(data) - data))
+        return {"loss": loss}
+
+    def predict_step(self, data):
+        self.seen.append(type(data))
+        return self(data) * 0.0 + 1.0
+
+
+def test_steps_get_x_alone_when_fit_has_no_target():
+    x, _ = _data()
+    model = Autoencoder()
+    model.compile(optimizer="adam")
+    history = model.fit(x, epochs=1, batch_size=32, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    assert model.evaluate(x, verbose=0) > 0
+    np.testing.assert_array_equal(model.predict(x, verbose=0), np.ones((64, 3)))
+    assert model.train_on_batch(x) > 0
+    assert model.test_on_batch(x) > 0
+    np.testing.assert_array_equal(model.predict_on_batch(x), np.ones((64, 3)))
+    assert model.seen and all(t is not tuple for t in model.seen)
+
+
+def test_train_on_batch_with_a_custom_step_gets_x_y_and_returns_its_logs():
+    x, y = _data()
+    model = CustomModel([layers.Dense(1, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    logs = model.train_on_batch(x, y, return_dict=True)
+    assert set(logs) == {"loss", "mae"}
+    assert model.test_on_batch(x, y, return_dict=True).keys() == {"custom_loss"}

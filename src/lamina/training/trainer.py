@@ -590,11 +590,12 @@ class Trainer:
         )
         backend_train.set_training_mode(self, False)
         self.stop_predicting = False
+        custom = type(self).predict_step is not Trainer.predict_step
         cbs.on_predict_begin()
         outputs = []
         for step, batch in enumerate(adapter.epoch()):
             cbs.on_predict_batch_begin(step)
-            out = self.predict_step(batch)
+            out = self.predict_step(_repack(batch) if custom else batch)
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
             if self.stop_predicting:  # a callback may end prediction early (Keras)
@@ -621,6 +622,8 @@ class Trainer:
         self._prepare()
         self.reset_metrics()
         self._set_mode(True)
+        if type(self).train_step is not Trainer.train_step:
+            return self._batch_result(return_dict, self.train_step(_repack(batch)))
         self.train_step(batch)
         return self._batch_result(return_dict)
 
@@ -631,6 +634,8 @@ class Trainer:
         self._prepare()
         self.reset_metrics()
         self._set_mode(False)
+        if type(self).test_step is not Trainer.test_step:
+            return self._batch_result(return_dict, self.test_step(_repack(batch)))
         self.test_step(batch)
         return self._batch_result(return_dict)
 
@@ -638,6 +643,8 @@ class Trainer:
         """Model outputs for one batch, as NumPy arrays."""
         batch = self._single_batch(x)
         self._set_mode(False)
+        if type(self).predict_step is not Trainer.predict_step:
+            batch = _repack(batch)
         return _concat_outputs([self.predict_step(batch)])
 
     def _set_mode(self, training):
@@ -645,8 +652,8 @@ class Trainer:
         if getattr(self, "training", None) is not training:
             backend_train.set_training_mode(self, training)
 
-    def _batch_result(self, return_dict):
-        logs = self._python_logs()
+    def _batch_result(self, return_dict, step_logs=None):
+        logs = _pythonify(step_logs) if step_logs else self._python_logs()
         if return_dict:
             return logs
         return self._ordered_values(logs)
@@ -671,11 +678,16 @@ def _unpack(data):
 
 
 def _repack(batch):
-    """The batch as Keras hands it to an overridden step: (x, y) or (x, y, w)."""
+    """The batch as Keras hands it to an overridden step: (x, y), (x, y, w), or x alone when
+    there is no target (``(x,)`` only when x is itself a tuple or list), as Keras'
+    ``pack_x_y_sample_weight`` does, so ``train_step(self, data)`` of an autoencoder gets the
+    images themselves."""
     x, y, sw = batch
     if sw is not None:
         return x, y, sw
-    return (x, y) if y is not None else (x,)
+    if y is not None:
+        return x, y
+    return (x,) if isinstance(x, (tuple, list)) else x
 
 
 def _pythonify(logs):
