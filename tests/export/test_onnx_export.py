@@ -83,6 +83,20 @@ def test_a_layer_that_cannot_be_traced_is_named(tmp_path):
     assert not (tmp_path / "m.onnx").exists()
 
 
+class InverseErf(layers.Layer):
+    def call(self, x):
+        return lamina.ops.erfinv(lamina.ops.sigmoid(x) * 0.5)
+
+
+def test_a_layer_whose_op_has_no_onnx_form_is_named(tmp_path):
+    model = lamina.Sequential([lamina.Input((3,)), layers.Dense(3), InverseErf(name="probit")])
+    with pytest.raises(ValueError, match=r"used by layer\(s\) 'probit' \(op aten\.erfinv"):
+        model.export(tmp_path / "m.onnx", format="onnx", verbose=False)
+    assert not (tmp_path / "m.onnx").exists()
+    model.export(tmp_path / "m.pt2", format="torch", verbose=False)  # torch keeps the op
+    assert (tmp_path / "m.pt2").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stack", [
     lambda: [lamina.Input((6, 4)), layers.SimpleRNN(3, return_sequences=True), layers.LSTM(2)],

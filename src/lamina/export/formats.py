@@ -120,9 +120,10 @@ def write_endpoint(fn, signature, modules, filepath, format, output_names=None,
             except ImportError:
                 raise
             except Exception as e:
+                where = engine.describe_unconvertible(program, str(e))
                 raise ValueError(
-                    f"torch's ONNX exporter could not convert the traced function: {e}. "
-                    f"{engine.describe_unconvertible(program, str(e))}"
+                    f"torch's ONNX exporter could not convert the traced function. {where} "
+                    "(format='torch' keeps every torch op.) The exporter said: {e}"
                 ) from e
         os.replace(tmp, filepath)
     finally:

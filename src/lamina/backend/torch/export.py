@@ -160,7 +160,7 @@ def _layer_names_on_nodes(modules):
     error about an op can name the layer."""
     import functools
 
-    from torch.fx.traceback import annotate
+    from torch.fx.traceback import annotate, preserve_node_meta
 
     patched = []
     for root in modules:
@@ -176,7 +176,8 @@ def _layer_names_on_nodes(modules):
             mod.__dict__["call"] = functools.wraps(call)(named_call)
             patched.append(mod)
     try:
-        yield
+        with preserve_node_meta():
+            yield
     finally:
         for mod in patched:
             mod.__dict__.pop("call", None)
@@ -278,18 +279,34 @@ class _Quiet:
 
 
 def describe_unconvertible(program, message=""):
-    """Name the layers whose ops a failed conversion mentions (from the trace's module stack)."""
+    """Name the layers whose op a failed ONNX conversion reports (``target=torch.ops.X``),
+    from the layer names recorded on the traced nodes."""
+    import re
+
+    targets = set(re.findall(r"target=torch\.ops\.([\w.]+)", message))
+    if not targets:
+        return ""
+
+    def op_name(target):  # "prims.erf_inv.default" and "aten.erfinv.default" -> "erfinv"
+        parts = str(target).split(".")
+        return parts[1].replace("_", "") if len(parts) > 1 else str(target)
+
+    names = {op_name(t) for t in targets}
     mentioned = {}
-    for node in program.graph.nodes:
-        if node.op != "call_function":
-            continue
-        op = str(node.target)
-        short = op.split(".")[-2] if op.count(".") >= 2 else op
-        if op in message or f"aten.{short}" in message or f"aten::{short}" in message:
-            layer = node.meta.get("custom", {}).get("lamina_layer")
-            if layer:
-                mentioned.setdefault(layer, op)
+    graphs = [program]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graphs.append(program.run_decompositions())  # the exporter reports decomposed ops
+    except Exception:
+        pass
+    for graph in graphs:
+        for node in graph.graph.nodes:
+            if node.op == "call_function" and op_name(node.target) in names:
+                layer = (node.meta.get("custom") or {}).get("lamina_layer")
+                if layer:
+                    mentioned.setdefault(layer, str(node.target))
     if not mentioned:
         return ""
     where = ", ".join(f"'{layer}' (op {op})" for layer, op in mentioned.items())
-    return f"The unconvertible op is used by layer(s) {where}."
+    return f"The op that has no ONNX form is used by layer(s) {where}."
