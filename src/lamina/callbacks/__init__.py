@@ -13,6 +13,7 @@ from lamina.callbacks.early_stopping import EarlyStopping
 from lamina.callbacks.history import History
 from lamina.callbacks.lambda_callback import LambdaCallback
 from lamina.callbacks.learning_rate_scheduler import LearningRateScheduler
+from lamina.callbacks.live_plot import LivePlot
 from lamina.callbacks.model_checkpoint import ModelCheckpoint
 from lamina.callbacks.monitor_callback import MonitorCallback
 from lamina.callbacks.progbar_logger import ProgbarLogger
@@ -31,6 +32,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
+    "LivePlot",
     "ModelCheckpoint",
     "MonitorCallback",
     "ProgbarLogger",

@@ -19,6 +19,7 @@ from lamina.utils.file_utils import get_file
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.utils.numerical import normalize, to_categorical
 from lamina.utils.progbar import Progbar
+from lamina.utils.training_plots import plot_history
 from lamina.utils.py_dataset import PyDataset, Sequence
 from lamina.utils.registry import (
     CustomObjectScope,
@@ -86,7 +87,7 @@ __all__ = [
     "get_custom_objects", "get_source_inputs", "is_interactive_logging_enabled",
     "pack_x_y_sample_weight", "standardize_dtype", "unpack_x_y_sample_weight",
     "CustomObjectScope", "Dataset", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_file", "get_registered_name",
-    "get_registered_object", "model_to_dot", "normalize", "plot_model", "register_keras_serializable",
+    "get_registered_object", "model_to_dot", "normalize", "plot_history", "plot_model", "register_keras_serializable",
     "set_random_seed", "split_dataset",
     "to_categorical", *_FROM_PREPROCESSING,
 ]

@@ -4,9 +4,19 @@ The Keras 2 spelling: ``build_fn`` builds and compiles a model, and every other 
 argument (the "sk_params") goes to ``build_fn``, to ``fit``, ``predict`` or ``evaluate``,
 whichever takes a parameter of that name. New code uses ``keras.wrappers.SKLearnClassifier``.
 
->>> from keras.wrappers.scikit_learn import KerasClassifier         # doctest: +SKIP
->>> clf = KerasClassifier(build_fn=make_model, hidden=32, epochs=10, batch_size=16, verbose=0)
->>> cross_val_score(clf, X, y, cv=3)
+>>> import numpy as np
+>>> from sklearn.model_selection import cross_val_score
+>>> from lamina import Input, Sequential, layers
+>>> def make_model(hidden=8):
+...     model = Sequential([Input((4,)), layers.Dense(hidden, activation="relu"),
+...                         layers.Dense(1, activation="sigmoid")])
+...     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+...     return model
+>>> X = np.random.default_rng(0).normal(size=(30, 4))
+>>> y = (X[:, 0] > 0).astype(int)
+>>> clf = KerasClassifier(build_fn=make_model, hidden=16, epochs=2, batch_size=10, verbose=0)
+>>> cross_val_score(clf, X, y, cv=3).shape
+(3,)
 """
 
 from __future__ import annotations

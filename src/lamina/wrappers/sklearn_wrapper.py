@@ -203,15 +203,22 @@ class SKLearnClassifier(ClassifierMixin, SKLBase):
     ``model`` is a function. ``predict`` returns labels, ``decision_function`` the model's
     outputs.
 
-    >>> from lamina import Input, Model, layers                          # doctest: +SKIP
-    >>> def build(X, y, hidden=16):
+    >>> import numpy as np
+    >>> from lamina import Input, Model, layers
+    >>> def build(X, y, hidden=8):
     ...     inputs = Input((X.shape[1],))
     ...     h = layers.Dense(hidden, activation="relu")(inputs)
     ...     model = Model(inputs, layers.Dense(y.shape[1], activation="softmax")(h))
     ...     model.compile(optimizer="adam", loss="categorical_crossentropy")
     ...     return model
-    >>> clf = SKLearnClassifier(build, model_kwargs={"hidden": 32}, fit_kwargs={"epochs": 5})
-    >>> clf.fit(X, y).predict(X[:3])
+    >>> X = np.random.default_rng(0).normal(size=(30, 4))
+    >>> y = np.array(["cat", "dog", "owl"] * 10)
+    >>> clf = SKLearnClassifier(build, model_kwargs={"hidden": 16},
+    ...                         fit_kwargs={"epochs": 2, "verbose": 0})
+    >>> clf.fit(X, y).classes_
+    array(['cat', 'dog', 'owl'], dtype='<U3')
+    >>> clf.predict(X[:2]).shape, clf.decision_function(X[:2]).shape
+    ((2,), (2, 3))
     """
 
     _multi_output = False
@@ -272,8 +279,16 @@ class SKLearnRegressor(RegressorMixin, SKLBase):
     ``y`` is (n_samples,) or (n_samples, n_outputs); ``predict`` returns the same shape.
     ``score`` is scikit-learn's R².
 
-    >>> reg = SKLearnRegressor(build, model_kwargs={"loss": "mse"})   # doctest: +SKIP
-    >>> reg.fit(X, y, epochs=10).predict(X[:3])
+    >>> import numpy as np
+    >>> from lamina import Input, Sequential, layers
+    >>> def linear(X, y, loss="mse"):
+    ...     model = Sequential([Input((X.shape[1],)), layers.Dense(y.shape[1])])
+    ...     model.compile(optimizer="sgd", loss=loss)
+    ...     return model
+    >>> X = np.random.default_rng(0).normal(size=(20, 3))
+    >>> reg = SKLearnRegressor(linear, model_kwargs={"loss": "mae"}, fit_kwargs={"verbose": 0})
+    >>> reg.fit(X, X.sum(axis=1), epochs=3).predict(X[:4]).shape
+    (4,)
     """
 
     def __sklearn_tags__(self):
@@ -288,8 +303,19 @@ class SKLearnTransformer(TransformerMixin, SKLBase):
 
     ``fit`` trains the model on ``(X, y)`` like the regressor does.
 
-    >>> step = SKLearnTransformer(build_encoder)                       # doctest: +SKIP
-    >>> make_pipeline(step, LogisticRegression()).fit(X, y)
+    >>> import numpy as np
+    >>> from lamina import Input, Sequential, layers
+    >>> def encoder(X, y):
+    ...     model = Sequential([Input((X.shape[1],)), layers.Dense(y.shape[1], activation="tanh")])
+    ...     model.compile(optimizer="adam", loss="mse")
+    ...     return model
+    >>> X = np.random.default_rng(0).normal(size=(20, 4))
+    >>> step = SKLearnTransformer(encoder, fit_kwargs={"verbose": 0})
+    >>> step.fit(X, X[:, :2]).transform(X).shape
+    (20, 2)
+
+    In a pipeline, ``make_pipeline(step, LogisticRegression())``, the next step learns from
+    the model's outputs.
     """
 
     def __sklearn_tags__(self):
