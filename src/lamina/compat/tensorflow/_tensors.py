@@ -24,8 +24,31 @@ def _unsupported(name, module="tf"):
 
 
 def _t(x, dtype=None):
+    if isinstance(x, (str, bytes, list, tuple, np.ndarray)):
+        strings = _string_array(x)
+        if strings is not None:
+            return strings
     return ops.convert_to_tensor(x, dtype=_name_of(dtype)) if dtype is not None \
         else ops.convert_to_tensor(x)
+
+
+def _string_array(x):
+    """Strings as lamina holds them (NumPy ``str`` arrays, which string inputs, lookups and
+    ``TextVectorization`` take), or None when ``x`` holds no strings; engines have no string
+    tensors, so ``tf.constant(["a", "b"])`` is this array."""
+    if isinstance(x, np.ndarray) and x.dtype.kind not in "USO":
+        return None
+    a = np.asarray(x)
+    if a.dtype.kind == "O":
+        flat = a.ravel()
+        if not flat.size or not all(isinstance(v, (str, bytes)) for v in flat):
+            return None
+    elif a.dtype.kind not in "US":
+        return None
+    if a.dtype.kind in "SO":
+        a = np.vectorize(lambda v: v.decode("utf-8") if isinstance(v, bytes) else v,
+                         otypes=[object])(a).astype(str)
+    return a
 
 
 def _axis(axis):
