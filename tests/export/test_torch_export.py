@@ -105,3 +105,21 @@ def test_unbuilt_model_asks_for_a_call_or_a_signature(tmp_path):
     model.export(tmp_path / "m.pt2", format="torch", verbose=False,
                  input_signature=[lamina.InputSpec(shape=(None, 4), dtype="float32")])
     assert (tmp_path / "m.pt2").exists()
+
+
+def test_programs_hold_only_torch_ops_whatever_the_kernels(tmp_path):
+    """A Dense big enough for lamina's oneDNN kernel, and max pooling (a lamina op under the
+    compiler), still export as ATen ops that any torch (and ONNX) can run, at any batch size."""
+    import torch  # inspects the artifact with torch's loader
+
+    model = lamina.Sequential([lamina.Input((8, 8, 32)), layers.MaxPooling2D(), layers.Flatten(),
+                               layers.Dense(4096)])
+    path = tmp_path / "big.pt2"
+    model.export(path, format="torch", verbose=False)
+    program = torch.export.load(str(path))
+    targets = {str(n.target) for n in program.graph.nodes if n.op == "call_function"}
+    assert not [t for t in targets if t.startswith("lamina.")], targets
+    for batch in (1, 64):
+        x = np.random.default_rng(0).normal(size=(batch, 8, 8, 32)).astype("float32")
+        (y,) = program.module()(torch.from_numpy(x))
+        np.testing.assert_allclose(y.numpy(), model.predict(x, verbose=0), atol=1e-4, rtol=1e-4)
