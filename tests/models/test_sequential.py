@@ -98,3 +98,21 @@ def test_model_is_a_torch_module():
     model = lamina.Sequential([layers.Dense(3, input_shape=(2,)), layers.Dense(1)])
     assert len(list(model.parameters())) == 4
     assert len(model.state_dict()) >= 4
+
+
+def test_a_model_as_first_layer_builds_the_stack_and_freezes():
+    # DLwP's `model.add(conv_base); ...; conv_base.trainable = False` (Keras builds on the
+    # first model's input shape, so the Dense weights exist right away)
+    import lamina
+    from lamina import layers
+
+    base = lamina.Sequential([lamina.Input((8, 8, 3)), layers.Conv2D(4, 3), layers.Conv2D(4, 3)])
+    model = lamina.Sequential()
+    model.add(base)
+    model.add(layers.Flatten())
+    model.add(layers.Dense(6, activation="relu"))
+    model.add(layers.Dense(1))
+    assert model.built and len(model.trainable_weights) == 8
+    base.trainable = False
+    assert len(model.trainable_weights) == 4
+    assert model.output_shape == (None, 1)

@@ -65,6 +65,8 @@ class Sequential(Model):
             )
         if not self._stack and self._input_layer is None:
             shape = getattr(layer, "_batch_input_shape", None)
+            if shape is None and isinstance(layer, Model):
+                shape = _single_input_shape(layer)  # Keras builds on a model's input shape
             if shape is not None:
                 self._input_layer = InputLayer(batch_shape=shape, dtype=None)
                 self._modules["input_layer"] = self._input_layer
@@ -211,3 +213,14 @@ class Sequential(Model):
         if not model.built and config.get("build_input_shape"):
             model.build(tuple(config["build_input_shape"]))
         return model
+
+
+def _single_input_shape(model):
+    """A first-layer model's input shape, when it has exactly one known input."""
+    try:
+        shape = model.input_shape
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(shape, list) or shape is None:
+        return None
+    return tuple(shape)
