@@ -135,3 +135,14 @@ def test_input_spec_mismatch_names_layer_and_shapes():
 def test_numpy_inputs_are_accepted():
     out = layers.Dense(2)(np.ones((3, 4), dtype="float32"))
     assert tuple(out.shape) == (3, 2)
+
+
+def test_float64_numpy_inputs_come_in_the_compute_dtype():
+    # Keras' policy casts float arrays; scaled NumPy data is float64 (a custom training loop)
+    x = np.random.rand(4, 3)
+    assert ops.convert_to_numpy(layers.Dense(2)(x)).dtype == np.float32
+    model = lamina.Sequential([layers.Dense(2)])
+    assert ops.convert_to_numpy(model(x)).dtype == np.float32
+    assert ops.convert_to_numpy(layers.Dense(2, dtype="float64")(x)).dtype == np.float64
+    ints = np.arange(6).reshape(2, 3)
+    assert ops.convert_to_numpy(layers.Embedding(10, 2)(ints)).dtype == np.float32

@@ -593,11 +593,11 @@ class Layer(backend.LayerBase):
         # string-taking layers (a model passes them through to those)
         if isinstance(inputs, np.ndarray):
             if inputs.dtype.kind not in "USO":
-                inputs = backend.convert_to_tensor(inputs)
+                inputs = self._array_to_tensor(inputs)
                 args = (inputs,) + args[1:]
         elif isinstance(inputs, (list, tuple)) and any(isinstance(v, np.ndarray) for v in inputs):
             inputs = type(inputs)(
-                backend.convert_to_tensor(v)
+                self._array_to_tensor(v)
                 if isinstance(v, np.ndarray) and v.dtype.kind not in "USO" else v
                 for v in inputs
             )
@@ -645,6 +645,13 @@ class Layer(backend.LayerBase):
                 except AttributeError:
                     pass
         return outputs
+
+    def _array_to_tensor(self, array):
+        # Keras' dtype policy: float arrays (NumPy's float64 from StandardScaler, ...) come
+        # in the layer's compute dtype, so `layer(x)` works on them as `fit` does
+        if array.dtype.kind == "f" and self.autocast:
+            return backend.convert_to_tensor(array, self._compute_dtype)
+        return backend.convert_to_tensor(array)
 
     def _call_mixed(self, args, kwargs):
         """Mixed precision: float inputs in the compute dtype, variables cast by the engine's
