@@ -117,8 +117,9 @@ def install() -> None:
     importlib.import_module("lamina.callbacks.keras2_names").ENABLED = True  # history["acc"]
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
-    for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
-        del sys.modules[name]
+        # a real Keras already imported in this process is set aside (not thrown away):
+        # uninstall() puts it back, so its own lazy imports still find the same classes
+        _REAL_KERAS.update(_pop_modules("keras"))
     importlib.import_module("lamina.compat.tf_alias").install()  # tf.keras scripts too
 
 
@@ -129,5 +130,15 @@ def uninstall() -> None:
     importlib.import_module("lamina.callbacks.keras2_names").ENABLED = False
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
-    for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
-        del sys.modules[name]
+        _pop_modules("keras")  # the alias's modules
+        sys.modules.update(_REAL_KERAS)
+        _REAL_KERAS.clear()
+
+
+_REAL_KERAS: dict = {}
+
+
+def _pop_modules(root: str) -> dict:
+    """Remove ``root`` and its submodules from ``sys.modules``; return what was removed."""
+    names = [n for n in sys.modules if n == root or n.startswith(root + ".")]
+    return {name: sys.modules.pop(name) for name in names}
