@@ -26,7 +26,9 @@ from lamina.compat.tensorflow._tensors import _unsupported
 from lamina.compat.tensorflow._training import (  # noqa: F401
     GradientTape, TensorShape, Variable, function, print_ as print, py_function,  # noqa: A001
 )
-from lamina.compat.tensorflow import config, data, image, linalg, math, nn, random, test  # noqa
+from lamina.compat.tensorflow import (  # noqa: F401
+    config, data, image, linalg, math, nn, random, strings, test,
+)
 
 # Scripts print or compare it; this is the TensorFlow 2 API the stand-in follows.
 __version__ = "2.16.1"
@@ -53,5 +55,6 @@ def __getattr__(name):
 
 __all__ = sorted(set(_tensor_names) | {
     "DType", "GradientTape", "TensorShape", "Variable", "function", "print", "py_function",
-    "config", "data", "image", "linalg", "math", "nn", "random", "test", "keras", "newaxis",
+    "config", "data", "image", "linalg", "math", "nn", "random", "strings", "test", "keras",
+    "newaxis",
 })

@@ -164,12 +164,23 @@ def linspace(start, stop, num, name=None, axis=0):
     return ops.linspace(start, stop, num, axis=axis)
 
 
+def _strings(x):
+    """True for the string arrays ``_t`` gives strings as (shape functions take them)."""
+    return isinstance(x, np.ndarray) and x.dtype.kind in "USO"
+
+
 def concat(values, axis, name="concat"):
-    return ops.concatenate([_t(v) for v in values], axis=int(axis))
+    values = [_t(v) for v in values]
+    if builtins.any(_strings(v) for v in values):
+        return np.concatenate(values, axis=int(axis))
+    return ops.concatenate(values, axis=int(axis))
 
 
 def stack(values, axis=0, name="stack"):
-    return ops.stack([_t(v) for v in values], axis=axis)
+    values = [_t(v) for v in values]
+    if builtins.any(_strings(v) for v in values):
+        return np.stack(values, axis=int(axis))
+    return ops.stack(values, axis=axis)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -177,25 +188,33 @@ def unstack(value, num=None, axis=0, name="unstack"):
 
 
 def reshape(tensor, shape, name=None):
-    return ops.reshape(_t(tensor), tuple(int(s) for s in (
-        core.convert_to_numpy(shape) if core.is_tensor(shape) else shape)))
+    tensor = _t(tensor)
+    shape = tuple(int(s) for s in (
+        core.convert_to_numpy(shape) if core.is_tensor(shape) else shape))
+    return np.reshape(tensor, shape) if _strings(tensor) else ops.reshape(tensor, shape)
 
 
 def transpose(a, perm=None, conjugate=False, name="transpose"):
-    out = ops.transpose(_t(a), axes=perm)
+    a = _t(a)
+    if _strings(a):
+        return np.transpose(a, perm)
+    out = ops.transpose(a, axes=perm)
     return ops.conj(out) if conjugate else out
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
-    return ops.expand_dims(_t(input), int(axis))
+    x = _t(input)
+    return np.expand_dims(x, int(axis)) if _strings(x) else ops.expand_dims(x, int(axis))
 
 
 def squeeze(input, axis=None, name=None):  # noqa: A002
-    return ops.squeeze(_t(input), axis=_axis(axis))
+    x = _t(input)
+    return np.squeeze(x, axis=_axis(axis)) if _strings(x) else ops.squeeze(x, axis=_axis(axis))
 
 
 def tile(input, multiples, name=None):  # noqa: A002
-    return ops.tile(_t(input), tuple(int(m) for m in multiples))
+    x, multiples = _t(input), tuple(int(m) for m in multiples)
+    return np.tile(x, multiples) if _strings(x) else ops.tile(x, multiples)
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
