@@ -240,3 +240,24 @@ def test_tensorboard_callback_in_a_tf_keras_script_writes_event_files(tmp_path):
     val.Reload()
     assert "epoch_loss" in val.Tags()["scalars"]
     assert len(val.Scalars("epoch_loss")) == 2
+
+
+def test_tf_keras_checkpoint_and_savedmodel_names_save_and_load(tmp_path):
+    # tf.keras 2 wrote TF checkpoints / SavedModels for names without .h5; under lamina run
+    # they hold Keras 3's files, read back by content
+    done = _run(tmp_path, "ckpt", DATA + """
+        import numpy as np
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(3, input_shape=[10]), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="sgd")
+        model.save_weights("my_keras_weights.ckpt")
+        other = keras.Sequential([keras.layers.Dense(3, input_shape=[10]), keras.layers.Dense(1)])
+        other.load_weights("my_keras_weights.ckpt")
+        same = np.allclose(other.predict(x_test, verbose=0), model.predict(x_test, verbose=0))
+        model.save("my_model")
+        back = keras.models.load_model("my_model")
+        again = np.allclose(back.predict(x_test, verbose=0), model.predict(x_test, verbose=0))
+        print(same, again)
+    """)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-2:] == ["True", "True"]

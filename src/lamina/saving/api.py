@@ -27,6 +27,10 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if path.endswith(_H5_SUFFIXES):
         return legacy_h5.save_model(model, path, overwrite=overwrite,
                                     include_optimizer=include_optimizer)
+    if weights_h5.KERAS2_PATHS:
+        # `lamina run`: tf.keras 2 wrote a SavedModel for any other name (`model.save("my_model")`);
+        # the model goes there as a .keras archive, which load_model reads by its content
+        return keras_format.save_model(model, path, overwrite=overwrite)
     raise ValueError(
         "Invalid filepath extension for saving. Please add either a `.keras` extension for the "
         "native Keras format (recommended) or a `.h5` extension for the legacy format. "

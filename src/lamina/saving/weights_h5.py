@@ -164,15 +164,16 @@ def _require_built(model, action):
 
 
 # Set by `lamina run` (compat.keras_alias.install): Keras 2 scripts save weights to any `.h5` /
-# `.hdf5` name (`model.save_weights("model.h5")`); the file is written in Keras 3's layout, which
-# load_weights recognises by its content.
+# `.hdf5` name (`model.save_weights("model.h5")`), and tf.keras 2 ones to any other name (its
+# TensorFlow checkpoints, `save_weights("my_weights.ckpt")`); the file is written in Keras 3's
+# layout, which load_weights recognises by its content.
 KERAS2_PATHS = False
 
 
 def save_weights(model, filepath, overwrite=True):
     """Write ``model``'s weights to a ``.weights.h5`` file (atomically)."""
     path = files.fspath(filepath)
-    if not path.endswith(".weights.h5") and not (KERAS2_PATHS and path.endswith((".h5", ".hdf5"))):
+    if not path.endswith(".weights.h5") and not (KERAS2_PATHS and not path.endswith(".keras")):
         raise ValueError(
             f"The filename must end in `.weights.h5`. Received: filepath={path}"
         )
