@@ -89,3 +89,58 @@ def test_summary_of_a_saved_model(tmp_path):
     assert "hidden (Dense)" in result.stdout and "Total params: 19" in result.stdout
     bad = _run(["summary", str(tmp_path / "nope.keras")], tmp_path)
     assert bad.returncode == 1 and "lamina summary:" in bad.stderr
+
+
+def _saved_nested_model(tmp_path):
+    import lamina
+
+    inner = lamina.Sequential([lamina.layers.Input(shape=(4,)),
+                               lamina.layers.Dense(3, name="hidden")], name="block")
+    inputs = lamina.layers.Input(shape=(4,), name="features")
+    outputs = lamina.layers.Dense(1, activation="sigmoid", name="score")(inner(inputs))
+    model = lamina.Model(inputs, outputs, name="scorer")
+    model.get_layer("score").trainable = False
+    path = tmp_path / "scorer.keras"
+    model.save(str(path))
+    return path
+
+
+def test_summary_options_and_help(tmp_path):
+    path = _saved_nested_model(tmp_path)
+    plain = _run(["summary", str(path)], tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert "hidden (Dense)" not in plain.stdout and "block (Sequential)" in plain.stdout
+    full = _run(["summary", str(path), "--expand-nested", "--show-trainable",
+                 "--line-length", "60"], tmp_path)
+    assert full.returncode == 0, full.stderr
+    assert "hidden (Dense)" in full.stdout and "Trainable" in full.stdout
+    assert max(len(line) for line in full.stdout.splitlines()) == 60
+    helped = _run(["summary", "--help"], tmp_path)
+    assert helped.returncode == 0 and "--expand-nested" in helped.stdout
+
+
+def test_plot_writes_the_picture_of_a_saved_model(tmp_path):
+    import shutil
+
+    import pytest
+
+    helped = _run(["plot", "--help"], tmp_path)
+    assert helped.returncode == 0
+    assert "--show-shapes" in helped.stdout and "--rankdir" in helped.stdout
+    pytest.importorskip("pydot")
+    if shutil.which("dot") is None:
+        pytest.skip("graphviz's `dot` program is not installed (apt-get install graphviz)")
+    path = _saved_nested_model(tmp_path)
+    out = tmp_path / "scorer.svg"
+    result = _run(["plot", str(path), str(out), "--show-shapes", "--show-layer-names",
+                   "--expand-nested", "--rankdir", "LR"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {out}" in result.stdout
+    svg = out.read_text()
+    for text in ("features", "hidden", "score", "(None, 3)", "cluster_block"):
+        assert text in svg
+    dot = tmp_path / "scorer.dot"
+    assert _run(["plot", str(path), str(dot)], tmp_path).returncode == 0
+    assert dot.read_text().startswith("digraph") and "rankdir=TB" in dot.read_text()
+    bad = _run(["plot", str(tmp_path / "nope.keras"), str(out)], tmp_path)
+    assert bad.returncode == 1 and "lamina plot:" in bad.stderr

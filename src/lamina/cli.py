@@ -1,5 +1,5 @@
 """The ``lamina`` command: ``lamina run SCRIPT.py [args]``, ``lamina info``,
-``lamina summary FILE``, ``lamina convert OLD.h5 NEW.keras`` and
+``lamina summary FILE``, ``lamina plot FILE OUT.png``, ``lamina convert OLD.h5 NEW.keras`` and
 ``lamina export MODEL.keras OUT.onnx`` (or ``OUT.pt2``)."""
 
 from __future__ import annotations
@@ -43,8 +43,33 @@ def main(argv=None) -> int:
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     sub.add_parser("info", help="show the version, backend and device")
-    summary = sub.add_parser("summary", help="print the layer table of a .keras or .h5 model file")
-    summary.add_argument("file")
+    summary = sub.add_parser(
+        "summary", help="print the layer table of a .keras or .h5 model file",
+        description="Load a saved model (without its training state) and print model.summary().")
+    summary.add_argument("file", help="a .keras or .h5 model file")
+    summary.add_argument("--expand-nested", action="store_true",
+                         help="also list the layers of models used as layers")
+    summary.add_argument("--show-trainable", action="store_true",
+                         help="add a column saying whether each layer trains")
+    summary.add_argument("--line-length", type=int, default=None,
+                         help="the table's width in characters")
+    plot = sub.add_parser(
+        "plot", help="draw a .keras or .h5 model's layer graph to an image",
+        description="Load a saved model and write keras.utils.plot_model's picture of it to "
+                    "TARGET (PNG, SVG, PDF or DOT, from the extension). Needs pydot and "
+                    "graphviz's `dot` program.")
+    plot.add_argument("source", help="a .keras or .h5 model file")
+    plot.add_argument("target", help="the image to write, e.g. model.png or model.svg")
+    for flag, what in (("--show-shapes", "each layer's input and output shapes"),
+                       ("--show-dtype", "each layer's output dtype"),
+                       ("--show-layer-names", "each layer's name"),
+                       ("--show-layer-activations", "each layer's activation"),
+                       ("--show-trainable", "whether each layer trains"),
+                       ("--expand-nested", "models used as layers, as clusters of their layers")):
+        plot.add_argument(flag, action="store_true", help=f"show {what}")
+    plot.add_argument("--rankdir", choices=("TB", "LR"), default="TB",
+                      help="TB: top to bottom (default); LR: left to right")
+    plot.add_argument("--dpi", type=int, default=200, help="resolution (default 200)")
     convert = sub.add_parser("convert", help="convert a Keras 2 .h5 model file to .keras")
     convert.add_argument("source")
     convert.add_argument("target")
@@ -63,13 +88,16 @@ def main(argv=None) -> int:
     if ns.command == "convert":
         return _convert(ns.source, ns.target)
     if ns.command == "summary":
-        return _summary(ns.file)
+        return _summary(ns.file, expand_nested=ns.expand_nested,
+                        show_trainable=ns.show_trainable, line_length=ns.line_length)
+    if ns.command == "plot":
+        return _plot(ns)
     if ns.command == "export":
         return _export(ns.source, ns.target, ns.opset)
     return _info()
 
 
-def _summary(path: str) -> int:
+def _summary(path: str, **options) -> int:
     from lamina import saving
 
     try:
@@ -77,7 +105,25 @@ def _summary(path: str) -> int:
     except (OSError, ValueError) as e:
         print(f"lamina summary: {e}", file=sys.stderr)
         return 1
-    model.summary()
+    model.summary(**options)
+    return 0
+
+
+def _plot(ns) -> int:
+    from lamina import saving
+    from lamina.utils import plot_model
+
+    try:
+        model = saving.load_model(ns.source, compile=False)
+        plot_model(model, to_file=ns.target, show_shapes=ns.show_shapes,
+                   show_dtype=ns.show_dtype, show_layer_names=ns.show_layer_names,
+                   show_layer_activations=ns.show_layer_activations,
+                   show_trainable=ns.show_trainable, expand_nested=ns.expand_nested,
+                   rankdir=ns.rankdir, dpi=ns.dpi)
+    except (OSError, ValueError, ImportError) as e:
+        print(f"lamina plot: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {ns.target}")
     return 0
 
 
