@@ -62,7 +62,10 @@ def test_torch_program_in_process_at_two_batch_sizes(subclassed, tmp_path):
 
     path = tmp_path / "sub.pt2"
     subclassed.export(path, format="torch", verbose=False)
-    module = torch.export.load(str(path)).module()
+    program = torch.export.load(str(path))
+    # each weight is stored once, as a parameter of the program (none as a second copy)
+    assert len(program.state_dict) == len(subclassed.weights) and not program.constants
+    module = program.module()
     for batch in (1, 9):
         x = inputs_for(subclassed, batch=batch)
         (y,) = module(torch.from_numpy(x))
@@ -123,3 +126,17 @@ def test_programs_hold_only_torch_ops_whatever_the_kernels(tmp_path):
         x = np.random.default_rng(0).normal(size=(batch, 8, 8, 32)).astype("float32")
         (y,) = program.module()(torch.from_numpy(x))
         np.testing.assert_allclose(y.numpy(), model.predict(x, verbose=0), atol=1e-4, rtol=1e-4)
+
+
+def test_export_leaves_the_model_as_it_was(conv_sequential, tmp_path):
+    model = conv_sequential
+    before = [type(v) for v in model.weights]
+    model.compile(optimizer="sgd", loss="mse")
+    model.train()
+    model.export(tmp_path / "m.pt2", format="torch", verbose=False)
+    assert [type(v) for v in model.weights] == before
+    assert all(isinstance(v, lamina.Variable) for v in model.weights)
+    assert model.training and "call" not in vars(model.layers[0])
+    x = np.ones((4, 8, 8, 2), "float32")
+    history = model.fit(x, np.zeros((4, 3)), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])

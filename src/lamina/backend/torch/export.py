@@ -38,26 +38,39 @@ class _Endpoint(torch.nn.Module):
         super().__init__()
         self.tracked = torch.nn.ModuleList(modules)
         self._flat_fn = flat_fn
+        self._aliases = _parameter_aliases(modules)
 
     def forward(self, *flat_inputs):
-        with _aliases_follow_parameters(self.tracked):
+        with _aliases_follow_parameters(self._aliases):
             return tuple(self._flat_fn(*flat_inputs))
 
 
-@contextlib.contextmanager
-def _aliases_follow_parameters(modules):
-    """Point every attribute alias of a registered parameter at what ``_parameters`` holds now."""
-    restore = []
+def _parameter_aliases(modules):
+    """``(module, attribute, key)`` for each attribute holding the parameter registered as
+    ``key`` under another name (found before tracing, while the parameters are the real ones)."""
+    out, seen = [], set()
     for root in modules:
         for mod in root.modules():
+            if id(mod) in seen:
+                continue
+            seen.add(id(mod))
             params = mod.__dict__.get("_parameters") or {}
             registered = {id(v): k for k, v in params.items() if v is not None}
-            for name, value in list(mod.__dict__.items()):
+            for name, value in mod.__dict__.items():
                 if isinstance(value, torch.Tensor) and id(value) in registered:
-                    current = params[registered[id(value)]]
-                    if current is not value:
-                        restore.append((mod, name, value))
-                        mod.__dict__[name] = current
+                    out.append((mod, name, registered[id(value)]))
+    return out
+
+
+@contextlib.contextmanager
+def _aliases_follow_parameters(aliases):
+    """Point the aliases at what ``_parameters`` holds now (the tracer's stand-ins)."""
+    restore = []
+    for mod, name, key in aliases:
+        current, value = mod._parameters[key], mod.__dict__[name]
+        if current is not value:
+            restore.append((mod, name, value))
+            mod.__dict__[name] = current
     try:
         yield
     finally:
