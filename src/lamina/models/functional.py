@@ -156,23 +156,7 @@ class Functional(Model):
         return flat
 
     def _adjust_ranks(self, flat):
-        """Keras' rule: data one rank short of an input whose last dimension is 1 gains that
-        axis (``(batch,)`` for ``(None, 1)``); one rank over with a last axis of 1 loses it."""
-        out = flat
-        for i, ((rank, last), x) in enumerate(zip(self._input_ranks, flat)):
-            shape = getattr(x, "shape", None)
-            if shape is None or len(shape) == rank:
-                continue
-            if len(shape) == rank - 1 and last == 1:
-                x = np.expand_dims(x, -1) if isinstance(x, np.ndarray) else ops.expand_dims(x, -1)
-            elif len(shape) == rank + 1 and shape[-1] == 1:
-                x = np.squeeze(x, -1) if isinstance(x, np.ndarray) else ops.squeeze(x, -1)
-            else:
-                continue
-            if out is flat:
-                out = list(flat)
-            out[i] = x
-        return out
+        return adjust_input_ranks(self._input_ranks, flat)
 
     def call(self, inputs, training=None, mask=None):
         flat = self._adjust_ranks(self._flatten_inputs(inputs))
@@ -214,6 +198,27 @@ class Functional(Model):
         from lamina.models.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects)
+
+
+def adjust_input_ranks(ranks, flat):
+    """Keras' rule for data given to a model: data one rank short of an input whose last
+    dimension is 1 gains that axis (``(batch,)`` for ``(None, 1)``); one rank over with a last
+    axis of 1 loses it. ``ranks`` holds ``(rank, last dimension)`` per input."""
+    out = flat
+    for i, ((rank, last), x) in enumerate(zip(ranks, flat)):
+        shape = getattr(x, "shape", None)
+        if shape is None or len(shape) == rank:
+            continue
+        if len(shape) == rank - 1 and last == 1:
+            x = np.expand_dims(x, -1) if isinstance(x, np.ndarray) else ops.expand_dims(x, -1)
+        elif len(shape) == rank + 1 and shape[-1] == 1:
+            x = np.squeeze(x, -1) if isinstance(x, np.ndarray) else ops.squeeze(x, -1)
+        else:
+            continue
+        if out is flat:
+            out = list(flat)
+        out[i] = x
+    return out
 
 
 def _is_string_list(x) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina.layers.input_layer import InputLayer
 from lamina.layers.layer import Layer, current_path
+from lamina.models.functional import adjust_input_ranks
 from lamina.models.model import Model
 from lamina.ops.symbolic import SymbolicTensor
 from lamina.training.trainer import Trainer
@@ -126,8 +127,14 @@ class Sequential(Model):
 
     # -- running ------------------------------------------------------------------------------
 
+    def _adjust_ranks(self, flat):
+        shape = self._input_layer.batch_shape if self._input_layer is not None else None
+        if shape is None:
+            return flat
+        return adjust_input_ranks(((len(shape), shape[-1] if shape else None),), flat)
+
     def call(self, inputs, training=None, mask=None):
-        x = inputs
+        x = self._adjust_ranks((inputs,))[0]  # Keras' rank rule, as a functional model has
         for layer in self._stack:
             x = layer(x)
         return x

@@ -15,6 +15,11 @@ from lamina.utils import Dataset, FeatureSpace
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    lamina.utils.set_random_seed(0)  # the training tests' accuracies do not depend on luck
+
 POSITIVE = ["great", "wonderful", "excellent", "loved", "superb"]
 NEGATIVE = ["awful", "terrible", "boring", "hated", "bad"]
 FILLER = ["the", "movie", "was", "a", "film", "plot", "and", "acting", "really", "quite"]
@@ -206,6 +211,9 @@ def test_string_lookup_inside_a_sequential():
     assert history.history["accuracy"][-1] == 1.0
     scores = model.predict(np.array([["green"], ["red"], ["purple"]]), verbose=0)
     assert scores[0, 0] > 0.5 > scores[1, 0]
+    # a 1-D array gains the Input's last axis of 1, as in a functional model
+    np.testing.assert_allclose(model.predict(np.array(["green", "red", "purple"]), verbose=0),
+                               scores, rtol=1e-6)
 
 
 def test_hashing_and_string_lookup_on_string_inputs():
