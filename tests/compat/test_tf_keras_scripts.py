@@ -261,3 +261,19 @@ def test_tf_keras_checkpoint_and_savedmodel_names_save_and_load(tmp_path):
     """)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split()[-2:] == ["True", "True"]
+
+
+def test_numpy_of_a_tensor_recorded_by_a_tape(tmp_path):
+    # Grad-CAM scripts call `.numpy()` on a model output computed under the tape
+    done = _run(tmp_path, "gradcam", """
+        import tensorflow as tf
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+        with tf.GradientTape() as tape:
+            out = model(tf.constant([[1., 2., 3.]]))
+            loss = tf.reduce_sum(out)
+        grads = tape.gradient(loss, model.trainable_variables)
+        print(out.numpy().shape, grads[0].numpy().shape, loss.numpy() == out.numpy().sum())
+    """)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "(1, 2) (3, 2) True"

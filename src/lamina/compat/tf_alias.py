@@ -127,9 +127,18 @@ def install() -> None:
         # TensorFlow scripts print float(loss) of tensors that require gradients; torch warns
         # about that every time, TensorFlow never does
         warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True")
+        _set_tensorflow_numpy(True)  # `output.numpy()` of a tensor under a tape, as TF allows
     if not _FINDER.refuse_keras_only:
         for name in [n for n in sys.modules if n == "tensorflow" or n.startswith("tensorflow.")]:
             del sys.modules[name]
+
+
+def _set_tensorflow_numpy(enabled: bool) -> None:
+    from lamina.backend import core
+
+    switch = getattr(core, "tensorflow_numpy", None)  # only torch tensors refuse .numpy()
+    if switch is not None:
+        switch(enabled)
 
 
 def uninstall() -> None:
@@ -137,6 +146,7 @@ def uninstall() -> None:
     if _FINDER is not None and _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
         if not _FINDER.refuse_keras_only:
+            _set_tensorflow_numpy(False)
             for name in [n for n in sys.modules
                          if n == "tensorflow" or n.startswith("tensorflow.")]:
                 del sys.modules[name]

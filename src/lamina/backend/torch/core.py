@@ -279,6 +279,22 @@ def convert_to_numpy(x):
     return np.asarray(x)
 
 
+_TORCH_NUMPY = torch.Tensor.numpy
+
+
+def _numpy_as_tensorflow(self, *, force=False):
+    """``Tensor.numpy()`` as TensorFlow's eager tensors have it: also on tensors that
+    autograd tracks (a model's output under a GradientTape), and from any device."""
+    if self.requires_grad or self.device.type != "cpu":
+        return _TORCH_NUMPY(self.detach().cpu(), force=force)
+    return _TORCH_NUMPY(self, force=force)
+
+
+def tensorflow_numpy(enabled=True):
+    """Let ``tensor.numpy()`` read tensors that require gradients (TensorFlow scripts do)."""
+    torch.Tensor.numpy = _numpy_as_tensorflow if enabled else _TORCH_NUMPY
+
+
 def cast(x, dtype):
     dt = to_engine_dtype(dtype)
     if isinstance(x, torch.Tensor):
