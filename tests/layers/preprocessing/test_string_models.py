@@ -162,7 +162,11 @@ def test_end_to_end_models_wrap_a_model_trained_on_integers():
     end_to_end = lamina.Model(string_input, numeric(vectorize(string_input)))
     end_to_end.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
     np.testing.assert_allclose(end_to_end.predict(x[:5], verbose=0), expected, rtol=1e-6)
-    assert len(end_to_end.evaluate(x, y, verbose=0)) == 2
+    loss, accuracy = end_to_end.evaluate(x, y, verbose=0)
+    # keras.io evaluates on the raw text Dataset: batches of shape (batch,)
+    raw_ds = Dataset.from_tensor_slices((x[:, 0], y)).batch(32)
+    np.testing.assert_allclose(end_to_end.evaluate(raw_ds, verbose=0), [loss, accuracy],
+                               rtol=1e-5)
 
     stacked = lamina.Sequential([vectorize, numeric])
     np.testing.assert_allclose(stacked.predict(x[:5, 0], verbose=0), expected, rtol=1e-6)
