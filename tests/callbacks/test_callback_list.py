@@ -120,3 +120,29 @@ def test_model_property_unwraps_ddp(model):
     cb = Callback()
     cb.set_model(DistributedDataParallel(model))
     assert cb.model is model
+
+
+def test_keras2_callback_sets_model_and_reads_validation_data():
+    # DLwP's ActivationLogger: `self.model = model` in set_model, self.validation_data[0]
+    import numpy as np
+
+    import lamina
+
+    seen = {}
+
+    class ActivationLogger(lamina.callbacks.Callback):
+        def set_model(self, model):
+            self.model = model
+
+        def on_epoch_end(self, epoch, logs=None):
+            seen["x"] = self.validation_data[0][0:1]
+            seen["model"] = self.model
+
+    x = np.arange(40, dtype="float32").reshape(10, 4)
+    model = lamina.Sequential([lamina.layers.Dense(1, input_shape=(4,))])
+    model.compile("sgd", "mse")
+    model.fit(x, x[:, :1], epochs=1, verbose=0, validation_data=(x[2:5], x[2:5, :1]),
+              callbacks=[ActivationLogger()])
+    np.testing.assert_array_equal(seen["x"], x[2:3])
+    assert seen["model"] is model
+    assert lamina.callbacks.Callback().validation_data is None

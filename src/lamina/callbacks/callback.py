@@ -25,6 +25,9 @@ class Callback:
     # Callbacks that read batch logs only lazily (the progress bar, History) set this, so
     # CallbackList need not convert backend tensors to floats on every batch for them.
     _accepts_raw_batch_logs = False
+    # Keras 2 gave callbacks fit's validation arrays here ([x, y, sample_weight]); fit still
+    # does for arrays, None otherwise (tf.keras 2 always left it None)
+    validation_data = None
 
     def __init__(self):
         self.params = None
@@ -44,6 +47,11 @@ class Callback:
         if model is not None and type(model).__name__ == "DistributedDataParallel":
             return model.module
         return model
+
+    @model.setter
+    def model(self, model):
+        # Keras 2 callbacks assign it in their own set_model (`self.model = model`)
+        self._model = model
 
     # Keras 2 names for the training-batch hooks; the train hooks below call them.
     def on_batch_begin(self, batch, logs=None):

@@ -464,6 +464,9 @@ class Trainer:
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=steps,
         )
+        if isinstance(val_adapter, data_adapters.ArrayAdapter):
+            for callback in cbs.callbacks:
+                callback.validation_data = [vx, vy, vw]  # Keras 2's callback.validation_data
         self.stop_training = False
         self._initial_epoch = None
         self._initial_step = 0
