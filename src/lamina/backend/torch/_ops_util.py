@@ -77,10 +77,11 @@ def _py_operands(x1, x2):
 
 def _quantile(fn, x, q, axis, method, keepdims):
     x = _float(x)
-    if x.dtype in (torch.float16, torch.bfloat16):  # torch's quantile takes float32/64 only
-        return _quantile(fn, x.float(), q, axis, method, keepdims).to(x.dtype)
-    q = q.to(x.dtype) if hasattr(q, "__torch_function__") else \
-        torch.as_tensor(np.asarray(q), dtype=x.dtype, device=x.device)
+    dtype = to_engine_dtype(x.dtype)  # a symbolic tensor's dtype is Keras' string
+    if dtype in (torch.float16, torch.bfloat16):  # torch's quantile takes float32/64 only
+        return _quantile(fn, x.float(), q, axis, method, keepdims).to(dtype)
+    q = q.to(dtype) if hasattr(q, "__torch_function__") else \
+        torch.as_tensor(np.asarray(q), dtype=dtype, device=x.device)
     if axis is None:
         out = fn(x.reshape(-1), q, dim=0, interpolation=method)
         if keepdims:
@@ -88,13 +89,12 @@ def _quantile(fn, x, q, axis, method, keepdims):
         return out
     axes = tuple(a % x.ndim for a in _all_dims(x, axis))
     rest = [d for d in range(x.ndim) if d not in axes]
-    moved = x.permute(*rest, *axes).reshape([x.shape[d] for d in rest] + [-1])
+    # flatten, not reshape to x.shape: a symbolic tensor's batch dim is None
+    moved = x.permute(*rest, *axes).flatten(len(rest))
     out = fn(moved, q, dim=-1, interpolation=method)
     if keepdims:
-        shape = list(x.shape)
-        for a in axes:
-            shape[a] = 1
-        out = out.reshape(tuple(q.shape) + tuple(shape))
+        for a in sorted(axes):
+            out = out.unsqueeze(len(q.shape) + a)
     return out
 
 
@@ -109,7 +109,7 @@ def _cum(fn, x, axis, dtype):
 
 
 def _nan_fill(x, value):
-    return torch.where(torch.isnan(x), torch.full((), value, dtype=x.dtype, device=x.device), x) \
+    return torch.where(torch.isnan(x), torch.full((), value, dtype=to_engine_dtype(x.dtype), device=x.device), x) \
         if x.is_floating_point() else x
 
 
@@ -128,21 +128,26 @@ def _rep(repeats):
 
 
 def _pad_axis(x, axis, before, after, mode):
+    """Pad one axis by gathering indices: works for any rank and dtype, and on symbolic
+    tensors (no reshape through the unknown batch dim, which would lose its size)."""
+    n = x.shape[axis]
+    idx = torch.arange(-before, n + after, device=DEVICE)
     if mode == "symmetric":
-        idx = torch.arange(-before, x.shape[axis] + after, device=x.device)
-        n = x.shape[axis]
-        period = 2 * n
-        idx = idx % period
-        idx = torch.where(idx >= n, period - 1 - idx, idx)
-        return torch.index_select(x, axis, idx)
-    moved = torch.movedim(x, axis, -1)
-    shape = moved.shape
-    flat = moved.reshape(1, -1, shape[-1])
-    dtype = flat.dtype
-    if not flat.is_floating_point():
-        flat = flat.double()
-    out = _F.pad(flat, [before, after], mode=mode).to(dtype)
-    return torch.movedim(out.reshape(*shape[:-1], out.shape[-1]), -1, axis)
+        idx = idx % (2 * n)
+        idx = torch.where(idx >= n, 2 * n - 1 - idx, idx)
+    elif mode == "reflect":
+        period = max(2 * (n - 1), 1)
+        idx = idx.abs() % period
+        idx = torch.where(idx >= n, period - idx, idx)
+    elif mode == "replicate":
+        idx = idx.clamp(0, n - 1)
+    elif mode == "circular":
+        idx = idx % n
+    else:
+        raise ValueError(
+            f"pad: mode must be one of 'constant', 'reflect', 'symmetric', 'edge', 'wrap'; "
+            f"got {mode!r}")
+    return torch.index_select(x, axis, idx)
 
 
 def _dtype_or_float(dtype):

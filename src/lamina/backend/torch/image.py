@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
-from lamina.backend.torch.core import convert_to_tensor
+from lamina.backend.torch.core import convert_to_tensor, to_engine_dtype
 
 _RESIZE = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic",
            "area": "area"}
@@ -133,7 +133,7 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
         valids = [v for v in valids if v is not None]
         if valids:
             value = torch.where(functools.reduce(operator.and_, valids), value,
-                                torch.as_tensor(fill_value, dtype=value.dtype,
+                                torch.as_tensor(fill_value, dtype=to_engine_dtype(value.dtype),
                                                 device=value.device))
         outputs.append(functools.reduce(operator.mul, weights) * value)
     result = functools.reduce(operator.add, outputs)
@@ -155,7 +155,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if _fmt(data_format) == "channels_first":
         x = x.permute(0, 2, 3, 1)
     b, h, w, c = x.shape
-    dt = transform.dtype if transform.is_floating_point() else torch.float32
+    dt = to_engine_dtype(transform.dtype) if transform.is_floating_point() else torch.float32
     transform = transform.to(dt)
     yy, xx = torch.meshgrid(torch.arange(h, dtype=dt, device=x.device),
                             torch.arange(w, dtype=dt, device=x.device), indexing="ij")
@@ -229,7 +229,7 @@ def rgb_to_grayscale(images, data_format=None):
 def rgb_to_hsv(images, data_format=None):
     images = _t(images)
     axis = -1 if _fmt(data_format) == "channels_last" else -3
-    eps = torch.finfo(images.dtype).eps
+    eps = torch.finfo(to_engine_dtype(images.dtype)).eps
     images = torch.where(torch.abs(images) < eps, 0.0, images)
     r, g, b = images.unbind(dim=axis)
     value = torch.maximum(torch.maximum(r, g), b)
@@ -238,8 +238,8 @@ def rgb_to_hsv(images, data_format=None):
     safe_range = torch.where(range_ > 0, range_, 1.0)
     saturation = torch.where(value > 0, range_ / safe_value, 0.0)
     norm = 1.0 / (6.0 * safe_range)
-    hue = torch.where(value == g, norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0)
-    hue = torch.where(value == r, norm * (g - b), hue)
+    hue = torch.where(torch.eq(value, g), norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0)
+    hue = torch.where(torch.eq(value, r), norm * (g - b), hue)
     hue = torch.where(range_ > 0, hue, 0.0) + (hue < 0.0).to(hue.dtype)
     return torch.stack([hue, saturation, value], dim=axis)
 
@@ -319,7 +319,7 @@ def _keys_cubic_kernel(x):
 def _lanczos_kernel(radius):
     def kernel(x):
         y = radius * torch.sin(torch.pi * x) * torch.sin(torch.pi * x / radius)
-        safe = torch.where(x != 0, torch.pi**2 * x**2, 1.0)
+        safe = torch.where(torch.ne(x, 0), torch.pi**2 * x**2, 1.0)
         out = torch.where(x > 1e-3, y / safe, 1.0)
         return torch.where(x > radius, 0.0, out)
     return kernel
@@ -356,7 +356,7 @@ def _weight_matrix(in_size, out_size, scale, translation, kernel, antialias, dty
     total = weights.sum(dim=0, keepdim=True)
     # columns whose weights sum to ~0 sample nothing (as Keras/JAX); the rest are normalised
     weights = torch.where(torch.abs(total) > 1000.0 * float(torch.finfo(torch.float32).eps),
-                          weights / torch.where(total != 0, total, 1.0), 0.0)
+                          weights / torch.where(torch.ne(total, 0), total, 1.0), 0.0)
     inside = (sample >= -0.5) & (sample <= in_size - 0.5)
     return torch.where(inside[None, :], weights, 0.0)
 
@@ -543,7 +543,7 @@ def gaussian_blur_zero_padded(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data
     sx, sy = (sigma, sigma) if isinstance(sigma, (int, float)) else (float(s) for s in sigma)
 
     def kernel1d(n, s):
-        r = torch.arange(n, dtype=x.dtype, device=x.device) - (n - 1) / 2
+        r = torch.arange(n, dtype=to_engine_dtype(x.dtype), device=x.device) - (n - 1) / 2
         k = torch.exp(-0.5 * (r / s) ** 2)
         return k / k.sum()
 
@@ -586,7 +586,7 @@ def clahe(images, clip_limit=4.0, tile_grid_size=(8, 8)):
     cdf = torch.cumsum(hist, -1)
     cdf_min = cdf.amin(-1, keepdim=True)
     denominator = area - cdf_min
-    denominator = torch.where(denominator == 0, torch.ones_like(denominator), denominator)
+    denominator = torch.where(torch.eq(denominator, 0), torch.ones_like(denominator), denominator)
     table = torch.clamp((cdf - cdf_min) * 255.0 / denominator, 0, 255)
     # one ring of tiles copied outwards, so border pixels blend with themselves
     table = torch.cat([table[:, :1], table, table[:, -1:]], 1)

@@ -20,7 +20,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from lamina.backend.torch import symbolic
+import inspect
+
+from lamina import config as _config
+from lamina.backend.torch import image_filters, image_warps, symbolic
 from lamina.backend.torch.core import standardize_dtype
 
 _TABLE: dict[int, object] = {}
@@ -640,6 +643,48 @@ def _methods(names):
                  if v is not None)
 
 
+def _is_data(v) -> bool:
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return not isinstance(v, torch.Tensor)
+    return isinstance(v, (list, tuple)) and all(_is_data(x) for x in v)
+
+
+def _data(v):
+    return [_data(x) for x in v] if isinstance(v, (list, tuple)) else v
+
+
+def _image_op(class_name, function, call, data=(), fix=None):
+    """A whole image kernel (recorded as one call, see image_warps.py) as Keras' op class.
+
+    ``call`` names the node's call arguments in Keras' order: symbolic tensors, except those
+    in ``data`` (``output_shape``); every other parameter goes in the op's config.
+    """
+    signature = inspect.signature(function)
+
+    def handle(args, kwargs):
+        b = signature.bind(*args, **kwargs)
+        b.apply_defaults()
+        values = dict(b.arguments)
+        if fix is not None:
+            values = fix(values)
+        if not all(_is_sym(values[n]) for n in call if n not in data):
+            return None
+        if not all(_is_data(values[n]) for n in values if n not in call or n in data):
+            return None
+        if values.get("data_format", "") is None:  # Keras' op config holds the resolved format
+            values["data_format"] = _config.image_data_format()
+        config = {n: _data(v) for n, v in values.items() if n not in call}
+        return class_name, config, [_data(values[n]) if n in data else values[n] for n in call]
+    return handle
+
+
+def _patches_3d(values):
+    for key in ("size", "strides"):  # Keras' ExtractPatches knows 3-D patches by a 3-tuple size
+        if isinstance(values[key], int):
+            values[key] = [values[key]] * 3
+    return values
+
+
 def _build_table():
     T = torch.Tensor
     entries = []
@@ -736,6 +781,19 @@ def _build_table():
     add((torch.softmax, T.softmax, F.softmax), _softmax_like("Softmax"))
     add((torch.log_softmax, T.log_softmax, F.log_softmax), _softmax_like("LogSoftmax"))
     add((T.__getitem__,), _getitem)
+    add((image_warps.perspective_transform,), _image_op(
+        "PerspectiveTransform", image_warps.perspective_transform,
+        ("images", "start_points", "end_points")))
+    add((image_warps.elastic_transform,), _image_op(
+        "ElasticTransform", image_warps.elastic_transform, ("images",)))
+    add((image_warps.scale_and_translate,), _image_op(
+        "ScaleAndTranslate", image_warps.scale_and_translate,
+        ("images", "output_shape", "scale", "translation"), data=("output_shape",)))
+    add((image_filters.sobel_edges,), _image_op(
+        "SobelEdges", image_filters.sobel_edges, ("images",)))
+    add((image_filters.ssim,), _image_op("SSIM", image_filters.ssim, ("image1", "image2")))
+    add((image_filters.extract_patches_3d,), _image_op(
+        "ExtractPatches", image_filters.extract_patches_3d, ("volumes",), fix=_patches_3d))
     for fn, handler in entries:
         _TABLE.setdefault(id(fn), (fn, handler))
 

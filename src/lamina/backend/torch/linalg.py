@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from lamina.backend.torch.core import to_engine_dtype
 from lamina.backend.torch.ops import norm  # noqa: F401  (keras.ops.linalg.norm is numpy's norm)
 
 
@@ -76,7 +77,7 @@ def lstsq(a, b, rcond=None):
         b = b.unsqueeze(-1)
     u, s, vh = torch.linalg.svd(a, full_matrices=False)
     if rcond is None:
-        rcond = torch.finfo(a.dtype).eps * max(a.shape[-2:])
+        rcond = torch.finfo(to_engine_dtype(a.dtype)).eps * max(a.shape[-2:])
     keep = s > rcond * s.max()
     s_inv = torch.where(keep, 1.0 / torch.where(keep, s, torch.ones_like(s)), torch.zeros_like(s))
     out = vh.mT @ (s_inv.unsqueeze(-1) * (u.mT @ b))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from lamina.backend.torch.core import DEVICE, convert_to_tensor
+from lamina.backend.torch.core import DEVICE, convert_to_tensor, to_engine_dtype
 
 rsqrt = torch.rsqrt
 erf = torch.erf
@@ -43,8 +43,8 @@ def _segment(data, segment_ids, num_segments, reduce, init):
     ids = torch.where((segment_ids >= 0) & (segment_ids < num_segments), segment_ids,
                       num_segments)
     ids = ids.reshape((-1,) + (1,) * (data.ndim - 1)).expand(data.shape)
-    out = torch.full((num_segments + 1,) + tuple(data.shape[1:]), init, dtype=data.dtype,
-                     device=data.device)
+    out = torch.full((num_segments + 1,) + tuple(data.shape[1:]), init,
+                     dtype=to_engine_dtype(data.dtype), device=data.device)
     out = out.scatter_reduce(0, ids, data, reduce, include_self=reduce == "sum")
     out = out[:-1]
     if reduce in ("amax", "amin"):
@@ -123,6 +123,7 @@ def view_as_real(x):
 
 
 def _window(window, length, dtype):
+    dtype = to_engine_dtype(dtype)  # a symbolic tensor's dtype is Keras' string
     if window is None:
         return torch.ones((length,), dtype=dtype, device=DEVICE)
     if isinstance(window, str):

@@ -165,7 +165,7 @@ def sparsemax(x, axis=-1):
     cum = torch.cumsum(z, dim=axis)
     view = [1] * x.ndim
     view[axis] = -1
-    k = torch.arange(1, x.shape[axis] + 1, device=x.device, dtype=x.dtype).view(view)
+    k = torch.arange(1, x.shape[axis] + 1, device=x.device, dtype=to_engine_dtype(x.dtype)).view(view)
     # the support holds the k largest entries with 1 + k * z_k > sum of the k largest
     k_max = torch.sum((1 + k * z > cum).to(torch.int64), dim=axis, keepdim=True)
     tau = (torch.gather(cum, axis, k_max - 1) - 1) / k_max.to(x.dtype)

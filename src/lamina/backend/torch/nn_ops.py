@@ -86,7 +86,7 @@ def psnr(x1, x2, max_val):
     if tuple(x1.shape) != tuple(x2.shape):
         raise ValueError(f"psnr: shapes {tuple(x1.shape)} and {tuple(x2.shape)} must match")
     mse = torch.mean((x1 - x2) ** 2)
-    max_val = torch.as_tensor(max_val, dtype=x1.dtype, device=x1.device)
+    max_val = torch.as_tensor(max_val, dtype=to_engine_dtype(x1.dtype), device=x1.device)
     return 20 * torch.log10(max_val) - 10 * torch.log10(mse)
 
 

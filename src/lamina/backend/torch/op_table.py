@@ -23,6 +23,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from lamina.backend.torch import image_filters, image_warps
+
 # torch.<name>
 _TORCH = """
 abs absolute acos acosh add addmm all allclose amax amin aminmax angle any arccos arccosh arcsin
@@ -122,6 +124,19 @@ _NAMESPACES = (
 )
 
 
+# lamina's image kernels that run as one recorded call (Keras has their op classes, used when
+# every tensor argument is symbolic; this form is for calls with constant tensors, such as
+# ``scale_and_translate``'s ``scale``)
+_ENGINE = {
+    "lamina.image.perspective_transform": image_warps.perspective_transform,
+    "lamina.image.elastic_transform": image_warps.elastic_transform,
+    "lamina.image.scale_and_translate": image_warps.scale_and_translate,
+    "lamina.image.sobel_edges": image_filters.sobel_edges,
+    "lamina.image.ssim": image_filters.ssim,
+    "lamina.image.extract_patches_3d": image_filters.extract_patches_3d,
+}
+
+
 def _build():
     table = {}
     for prefix, namespace, names in _NAMESPACES:
@@ -129,6 +144,7 @@ def _build():
             value = getattr(namespace, name, None)  # None: not in this torch version
             if callable(value):
                 table[f"{prefix}.{name}"] = value
+    table.update(_ENGINE)
     return table
 
 
@@ -161,7 +177,8 @@ STRING_ARGUMENTS: dict[str, tuple] = {
     "torch.stft": ((6, "pad_mode"),),
     "torch.Tensor.stft": ((6, "pad_mode"),),
     "torch.scatter_reduce": ((4, "reduce"),),
-    "torch.Tensor.scatter_reduce": ((3, "reduce"),),
+    "torch.Tensor.scatter_reduce": ((4, "reduce"),),  # position 0 is the tensor itself
+    "torch.meshgrid": ((None, "indexing"),),
     "torch.scatter": ((None, "reduce"),),
     "torch.Tensor.scatter": ((None, "reduce"),),
     "torch.nn.functional.pad": ((2, "mode"),),
@@ -177,6 +194,13 @@ STRING_ARGUMENTS: dict[str, tuple] = {
     "torch.nn.functional.mse_loss": ((4, "reduction"),),
     "torch.nn.functional.huber_loss": ((2, "reduction"),),
     "torch.nn.functional.smooth_l1_loss": ((4, "reduction"),),
+    "lamina.image.perspective_transform": ((3, "interpolation"), (5, "data_format")),
+    "lamina.image.elastic_transform": ((3, "interpolation"), (4, "fill_mode"),
+                                       (7, "data_format")),
+    "lamina.image.scale_and_translate": ((5, "method"),),
+    "lamina.image.sobel_edges": ((1, "data_format"),),
+    "lamina.image.ssim": ((7, "data_format"),),
+    "lamina.image.extract_patches_3d": ((4, "padding"), (5, "data_format")),
     **{name: ((3, "norm"),) for name in TABLE if name.startswith("torch.fft.")
        and not name.endswith("shift")},
 }

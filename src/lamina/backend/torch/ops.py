@@ -248,7 +248,7 @@ signbit = torch.signbit
 def _float_pair(x1, x2):
     """Two operands for float-only maths: Keras' float result dtype for ints, bools, scalars."""
     x1, x2 = _t(x1), _t(x2)
-    dt = torch.promote_types(x1.dtype, x2.dtype)
+    dt = torch.promote_types(to_engine_dtype(x1.dtype), to_engine_dtype(x2.dtype))
     if not (dt.is_floating_point or dt.is_complex):
         dt = to_engine_dtype(config.floatx())
     return x1.to(dt), x2.to(dt)
@@ -409,8 +409,8 @@ def floor_divide(x1, x2):
 
 def divide_no_nan(x1, x2):
     x1, x2 = _float(_t(x1)), _float(_t(x2))
-    zero = x2 == 0
-    return torch.where(zero, torch.zeros((), dtype=x1.dtype, device=x1.device),
+    zero = torch.eq(x2, 0)  # not ==: on a symbolic tensor == is identity, as in graph code
+    return torch.where(zero, torch.zeros((), dtype=to_engine_dtype(x1.dtype), device=x1.device),
                        x1 / torch.where(zero, torch.ones_like(x2), x2))
 
 
@@ -424,7 +424,7 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     x1, x2 = _t(x1), _t(x2)
-    dt = torch.promote_types(x1.dtype, x2.dtype)
+    dt = torch.promote_types(to_engine_dtype(x1.dtype), to_engine_dtype(x2.dtype))
     return torch.isclose(x1.to(dt), x2.to(dt), rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 

@@ -140,7 +140,8 @@ def repeat(x, repeats, axis=None):
 
 
 def broadcast_to(x, shape):
-    return torch.broadcast_to(x, tuple(shape))
+    # None (an unknown dim from ops.shape of a symbolic tensor) keeps x's own size there
+    return torch.broadcast_to(x, tuple(-1 if d is None else d for d in shape))
 
 
 def flip(x, axis=None):
@@ -476,6 +477,11 @@ def take_along_axis(x, indices, axis=None):
         flat = x.reshape(-1)
         return torch.take_along_dim(flat, _wrap_negative(indices.reshape(-1), flat.shape[0]))
     indices = _wrap_negative(indices, x.shape[axis])
+    if None in x.shape or None in indices.shape:
+        # symbolic, with an unknown (batch) dim: broadcast by adding zeros, which needs no sizes
+        x = x + torch.zeros_like(indices.narrow(axis, 0, 1), dtype=to_engine_dtype(x.dtype))
+        indices = indices + torch.zeros_like(x.narrow(axis, 0, 1), dtype=torch.int64)
+        return torch.take_along_dim(x, indices, dim=axis)
     shape = list(torch.broadcast_shapes(
         tuple(1 if i == axis % x.ndim else d for i, d in enumerate(x.shape)),
         tuple(1 if i == axis % x.ndim else d for i, d in enumerate(indices.shape))))

@@ -21,6 +21,10 @@ from lamina.backend.torch.core import DEVICE, standardize_dtype, to_engine_dtype
 from lamina.backend.torch.op_table import PROPERTIES, STRING_ARGUMENTS, TABLE
 
 _PROBE_SIZES = (7, 11)
+_DTYPE_NAMES = frozenset({
+    "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64",
+    "bfloat16", "float16", "float32", "float64", "complex64", "complex128",
+})
 _STATE = {"symbolic_class": None, "recorder": None}
 
 
@@ -110,9 +114,21 @@ def output_specs(function, args, kwargs):
     return first, [(tuple(s), standardize_dtype(t.dtype)) for s, t in zip(shapes, tensors)]
 
 
+def _engine_dtypes(function, args, kwargs):
+    """Keras dtype names (a symbolic tensor's ``dtype``) as torch dtypes where torch takes one:
+    kernels written for real tensors pass ``x.dtype`` on (``y.to(x.dtype)``, ``dtype=x.dtype``),
+    and torch would read ``"float32"`` as a device name."""
+    if function is torch.Tensor.to:
+        args = tuple(to_engine_dtype(a) if isinstance(a, str) and a in _DTYPE_NAMES else a
+                     for a in args)
+    if isinstance(kwargs.get("dtype"), str):
+        kwargs = {**kwargs, "dtype": to_engine_dtype(kwargs["dtype"])}
+    return args, kwargs
+
+
 def torch_function(function, types, args=(), kwargs=None):
     """The ``__torch_function__`` of symbolic tensors: record ``function(*args, **kwargs)``."""
-    kwargs = kwargs or {}
+    args, kwargs = _engine_dtypes(function, args, kwargs or {})
     first, specs = output_specs(function, args, kwargs)
     if specs is None:
         if isinstance(first, torch.Size):

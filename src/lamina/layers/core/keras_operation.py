@@ -32,7 +32,7 @@ class KerasOperation(Layer):
     def __init__(self, name=None, **op_config):
         super().__init__(name=name)
         self._op_config = op_config
-        self._function = getattr(ops, self._op_name)
+        self._function = getattr(_namespace(self._keras_module), self._op_name)
         self.built = True
 
     def __call__(self, *args, **kwargs):
@@ -135,6 +135,8 @@ _OPERATIONS = {
     """,
     "keras.src.ops.core": "Cast SaturateCast Scatter ScatterUpdate Slice SliceUpdate StopGradient "
                           "Unstack ConvertToTensor",
+    "keras.src.ops.image": "ElasticTransform ExtractPatches PerspectiveTransform SSIM "
+                           "ScaleAndTranslate SobelEdges",
     "keras.src.ops.linalg": """
         Cholesky CholeskyInverse Det Eig Eigh Inv Lstsq LuFactor MatrixRank Norm Pinv Qr SVD
         Solve SolveTriangular
@@ -158,7 +160,21 @@ class _Einsum(KerasOperation):
         return self._function(self._op_config["subscripts"], *operands)
 
 
-_BASES = {"GetItem": _GetItem, "Einsum": _Einsum}
+class _ExtractPatches(KerasOperation):
+    """Keras' ``ExtractPatches`` is 2-D or, with a 3-tuple ``size``, 3-D (``extract_patches_3d``)."""
+
+    def call(self, images):
+        size = self._op_config.get("size")
+        if isinstance(size, (list, tuple)) and len(size) == 3:
+            return ops.image.extract_patches_3d(images, **self._op_config)
+        return self._function(images, **self._op_config)
+
+
+def _namespace(module):
+    return ops.image if module == "keras.src.ops.image" else ops
+
+
+_BASES = {"GetItem": _GetItem, "Einsum": _Einsum, "ExtractPatches": _ExtractPatches}
 
 
 def _refuse(class_name, module, why):
@@ -219,7 +235,7 @@ def operation_class(class_name: str, module: str):
                       "lamina knows")
     if class_name not in _CLASSES:
         op_name = registry.snake_case(class_name)
-        if not hasattr(ops, op_name):  # pragma: no cover - the table lists lamina.ops names
+        if not hasattr(_namespace(module), op_name):  # pragma: no cover - the table lists lamina.ops names
             raise _refuse(class_name, module, f"lamina.ops has no {op_name!r}")
         base = _BASES.get(class_name) or (
             _BinaryOperation if class_name in _BINARY else KerasOperation)
