@@ -218,7 +218,7 @@ def keras_free_tensor(x):
 
 
 @pytest.mark.parametrize("name,kwargs", [
-    _case("ConvNeXtTiny", include_top=False, input_shape=(32, 32, 3)),
+    _case("ConvNeXtTiny", True, include_top=False, input_shape=(32, 32, 3)),
     _case("InceptionResNetV2", True, include_top=False, input_shape=(75, 75, 3)),
 ])
 def test_keras_model_file_with_application_layers_loads(keras, rng, tmp_path, name, kwargs):
