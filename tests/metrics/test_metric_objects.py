@@ -157,3 +157,22 @@ def test_sub_metric_variables_are_collected():
             self.b = metrics.Sum(name="b")
 
     assert [v.path for v in Pair().variables] == ["a/total", "a/count", "b/total"]
+
+
+def test_add_weight_takes_keras2_name_first():
+    import lamina
+
+    class Total(lamina.metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.total = self.add_weight("total", initializer="zeros")
+
+        def update_state(self, values):
+            self.total.assign_add(lamina.ops.sum(values))
+
+        def result(self):
+            return self.total
+
+    m = Total()
+    m.update_state([1.0, 2.0])
+    assert float(m.result()) == 3.0 and m.variables[0].path.endswith("total")

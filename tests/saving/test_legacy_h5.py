@@ -150,3 +150,46 @@ def test_keras2_functional_config(tmp_path):
     out = out[0] if isinstance(out, list) and len(out) == 1 else out
     np.testing.assert_allclose(out, _expected(x), rtol=1e-5)
     assert not model.compiled  # no training_config in the file
+
+
+def test_custom_loss_and_metric_come_back_compiled_from_custom_objects(tmp_path):
+    # Géron ch. 12: compile(loss=huber_fn, metrics=[HuberMetric(2.)]), save .h5, load with
+    # custom_objects, then fit again (after load_model's scope has closed)
+    import numpy as np
+
+    import lamina
+    from lamina import ops
+
+    def huber_fn(y_true, y_pred):
+        error = y_true - y_pred
+        return ops.where(ops.abs(error) < 1, ops.square(error) / 2, ops.abs(error) - 0.5)
+
+    class HuberMetric(lamina.metrics.Metric):
+        def __init__(self, threshold=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.threshold = threshold
+            self.total = self.add_weight("total", initializer="zeros")  # Keras 2's order
+            self.count = self.add_weight("count", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.total.assign_add(ops.sum(huber_fn(y_true, y_pred)))
+            self.count.assign_add(ops.cast(ops.size(y_true), "float32"))
+
+        def result(self):
+            return self.total / self.count
+
+        def get_config(self):
+            return {**super().get_config(), "threshold": self.threshold}
+
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    model = lamina.Sequential([lamina.layers.Dense(1, input_shape=(4,))])
+    model.compile(loss=huber_fn, optimizer="sgd", metrics=[HuberMetric(2.0)])
+    model.fit(x, x[:, :1], epochs=1, verbose=0)
+    model.save(str(tmp_path / "m.h5"))
+    back = lamina.models.load_model(str(tmp_path / "m.h5"),
+                                    custom_objects={"huber_fn": huber_fn,
+                                                    "HuberMetric": HuberMetric})
+    history = back.fit(x, x[:, :1], epochs=1, verbose=0)
+    assert back.loss is huber_fn
+    assert back.metrics[-1].threshold == 2.0
+    assert sorted(history.history) == ["huber_metric", "loss"]

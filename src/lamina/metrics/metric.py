@@ -82,8 +82,17 @@ class Metric:
         self._variables.append(var)
         return var
 
-    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
-        return self.add_variable(shape, initializer=initializer, dtype=dtype, name=name)
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None, **kwargs):
+        """A state variable; Keras 2's ``add_weight("total", initializer="zeros")`` (the name
+        first) is read as it was meant."""
+        if isinstance(shape, str) and name is None:
+            shape, name = kwargs.pop("shape", ()), shape
+        aggregation = kwargs.pop("aggregation", "sum")
+        kwargs.pop("synchronization", None)  # tf.keras 2's distribution hint: one process here
+        if kwargs:
+            raise TypeError(f"add_weight: unexpected keyword argument(s) {sorted(kwargs)}")
+        return self.add_variable(shape, initializer=initializer, dtype=dtype,
+                                 aggregation=aggregation, name=name)
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define update_state()")

@@ -104,8 +104,33 @@ def compile_args(training_config: dict) -> dict:
             cfg.pop("decay", None)
         optimizer_config["config"] = cfg
         optimizer = optimizers.deserialize(optimizer_config)
-    args = {"optimizer": optimizer or "rmsprop", "loss": translate_loss(training_config.get("loss"))}
+    args = {"optimizer": optimizer or "rmsprop",
+            "loss": _resolve(translate_loss(training_config.get("loss")), "losses")}
     for key in ("metrics", "weighted_metrics", "loss_weights"):
         if training_config.get(key) is not None:
             args[key] = training_config[key]
+            if key != "loss_weights":
+                args[key] = _resolve(args[key], "metrics")
     return args
+
+
+def _resolve(entry, kind):
+    """Custom losses and metrics (``'huber_fn'``, ``{'class_name': 'HuberMetric', ...}``) are
+    looked up now, in load_model's custom_objects scope: compile resolves names only at the
+    first step, when that scope is gone. Built-in names stay strings, for compile to read."""
+    from lamina import losses, metrics
+    from lamina.utils import registry
+
+    module = losses if kind == "losses" else metrics
+    if isinstance(entry, str):
+        found = registry.get_registered_object(entry)
+        return found if found is not None else entry
+    if isinstance(entry, dict) and "class_name" in entry:
+        if registry.get_registered_object(entry["class_name"]) is not None:
+            return module.deserialize(entry)
+        return entry
+    if isinstance(entry, list):
+        return [_resolve(v, kind) for v in entry]
+    if isinstance(entry, dict):
+        return {k: _resolve(v, kind) for k, v in entry.items()}
+    return entry
