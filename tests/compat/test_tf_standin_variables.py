@@ -22,3 +22,19 @@ def test_scatter_nd_update_and_gradients_still_flow():
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(v * v)
     np.testing.assert_allclose(np.asarray(tape.gradient(loss, v)), 2 * v.numpy())
+
+
+def test_a_watched_tensor_takes_an_update_after_the_tape():
+    # Filter visualization: tape.watch(image), gradient, then `image += lr * grads`
+    image = tf.random.uniform(minval=0.4, maxval=0.6, shape=(1, 4, 4, 3))
+    start = np.asarray(image).copy()
+    for _ in range(2):
+        with tf.GradientTape() as tape:
+            tape.watch(image)
+            loss = tf.reduce_mean(image * image)
+        grads = tape.gradient(loss, image)
+        image += 0.5 * grads
+    want = start
+    for _ in range(2):
+        want = want + 0.5 * (2 * want / want.size)
+    np.testing.assert_allclose(np.asarray(image), want, rtol=1e-5)

@@ -35,6 +35,7 @@ class GradientTape:
         self.persistent = bool(persistent)
         self.watch_accessed_variables = bool(watch_accessed_variables)
         self._watched = []
+        self._flipped = []  # tensors watch() made require grad, given back after gradient()
         self._used = False
         self._grad_mode = None
         self._recording = False
@@ -64,6 +65,7 @@ class GradientTape:
                         f"GradientTape.watch: cannot differentiate a {t.dtype} tensor."
                     )
                 t.requires_grad_(True)
+                self._flipped.append(t)
             self._watched.append(t)
 
     def watched_variables(self):
@@ -118,6 +120,12 @@ class GradientTape:
                 grads[i] = g
         if zero:
             grads = [torch.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
+        if not self.persistent:
+            # a watched TensorFlow tensor stays a plain value: `image += lr * grads` after
+            # the tape works (torch refuses in-place updates of leaves that require grad)
+            for t in self._flipped:
+                t.requires_grad_(False)
+            self._flipped = []
         if isinstance(sources, torch.Tensor):
             return grads[0]
         return tree.pack_sequence_as(sources, grads)
