@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.torch.core import to_engine_dtype
 
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -58,10 +59,17 @@ def _rank(inputs, what):
 
 
 def _channels_first(inputs, data_format, rank):
-    """The NC... view of the inputs (a view, never a copy)."""
+    """The NC... view of the inputs (a view, never a copy). Integer inputs (raw uint8
+    images) become floatx first: torch convolves floats only (Keras on torch fails here)."""
+    if not inputs.is_floating_point():
+        inputs = inputs.to(_float_dtype())
     if data_format == "channels_last":
         return inputs.permute(_TO_FIRST[rank])
     return inputs
+
+
+def _float_dtype():
+    return to_engine_dtype(config.floatx())
 
 
 def _back(outputs, data_format, rank):

@@ -98,7 +98,12 @@ class _OneDNNLinear(torch.autograd.Function):
 
 
 def linear(x, kernel, bias=None):
-    """``x @ kernel + bias`` for a Keras ``(in, out)`` kernel, the fastest way the CPU has."""
+    """``x @ kernel + bias`` for a Keras ``(in, out)`` kernel, the fastest way the CPU has.
+
+    Integer and boolean inputs (raw uint8 images, 0/1 vectors) are promoted to the kernel's
+    dtype, as Keras' matmul does."""
+    if not x.is_floating_point() and kernel.is_floating_point():
+        x = x.to(kernel.dtype)
     if (
         _LP is not None
         and x.is_cpu
