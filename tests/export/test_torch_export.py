@@ -140,3 +140,16 @@ def test_export_leaves_the_model_as_it_was(conv_sequential, tmp_path):
     x = np.ones((4, 8, 8, 2), "float32")
     history = model.fit(x, np.zeros((4, 3)), epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+def test_an_unknown_axis_the_model_fixes_is_reported(tmp_path):
+    import torch  # checks the artifact with torch's loader
+
+    model = lamina.Sequential([lamina.Input((None, 4)), layers.LSTM(3)])
+    with pytest.raises(ValueError, match="axis 1 of input 'input_layer[^']*'.*input_signature"):
+        model.export(tmp_path / "m.pt2", format="torch", verbose=False)
+    model.export(tmp_path / "m.pt2", format="torch", verbose=False,
+                 input_signature=[lamina.InputSpec(shape=(None, 9, 4), dtype="float32")])
+    x = np.random.default_rng(0).normal(size=(5, 9, 4)).astype("float32")
+    (y,) = torch.export.load(str(tmp_path / "m.pt2")).module()(torch.from_numpy(x))
+    np.testing.assert_allclose(y.numpy(), model.predict(x, verbose=0), atol=1e-5)

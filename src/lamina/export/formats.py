@@ -100,12 +100,14 @@ def write_endpoint(fn, signature, modules, filepath, format, output_names=None,
         ) from e
     in_names = [s[2] for s in specs]
     out_names = _output_names(out_structure[0], output_names)
-    fixed = [name for name, dynamic in engine.input_batch_is_dynamic(program, specs)
-             if not dynamic]
+    fixed = engine.fixed_unknown_axes(program, specs)
     if fixed and "dynamic_shapes" not in kwargs:
+        where = ", ".join(f"axis {axis} of input '{name}'" for name, axis, _ in fixed)
         raise ValueError(
-            f"The batch axis of input(s) {fixed} could not stay dynamic in the traced program "
-            "(an op in the model fixes it); pass an input_signature with a fixed batch size."
+            f"The model's code fixes the size of {where}, which the input signature leaves "
+            "unknown (a layer uses that size as a Python number, e.g. to loop over time "
+            "steps), so the exported file could not accept other sizes. Pass input_signature="
+            "[lamina.InputSpec(shape=(None, <size>, ...), dtype=...)] with the size you serve."
         )
     filepath = os.fspath(filepath)
     root, ext = os.path.splitext(filepath)

@@ -221,17 +221,34 @@ def save_program(program, filepath):
     torch.export.save(program, filepath)
 
 
-def input_batch_is_dynamic(program, specs):
-    """For each input whose first axis was unknown: whether it stayed symbolic in ``program``."""
+def fixed_unknown_axes(program, specs):
+    """``(input name, axis, traced size)`` for each unknown axis the trace fixed to a size."""
     placeholders = [n for n in program.graph.nodes if n.op == "placeholder"]
     user = [n for n, s in zip(
         placeholders, program.graph_signature.input_specs) if s.kind.name == "USER_INPUT"]
     out = []
     for node, (shape, _, name) in zip(user, specs):
-        if shape and shape[0] is None:
-            val = node.meta.get("val")
-            out.append((name, val is not None and not isinstance(val.shape[0], int)))
+        val = node.meta.get("val")
+        for axis, d in enumerate(shape):
+            if d is None and val is not None:
+                size = _static_size(program, val.shape[axis])
+                if size is not None:
+                    out.append((name, axis, size))
     return out
+
+
+def _static_size(program, dim):
+    """The size a traced dimension is pinned to (an int, or a symbol whose range is one
+    value), else None."""
+    if isinstance(dim, int):
+        return dim
+    expr = dim.node.expr
+    if expr.is_number:  # a symbol the trace replaced by the size it saw
+        return int(expr)
+    bounds = program.range_constraints.get(expr)
+    if bounds is not None and bounds.lower == bounds.upper:
+        return int(bounds.lower)
+    return None
 
 
 def write_onnx(program, filepath, input_names, output_names, opset_version=None,
