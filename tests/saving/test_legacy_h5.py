@@ -193,3 +193,31 @@ def test_custom_loss_and_metric_come_back_compiled_from_custom_objects(tmp_path)
     assert back.loss is huber_fn
     assert back.metrics[-1].threshold == 2.0
     assert sorted(history.history) == ["huber_metric", "loss"]
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".keras"])
+def test_function_initializer_regularizer_constraint_round_trip(tmp_path, suffix):
+    # Géron ch. 12: plain functions as kernel_initializer / _regularizer / _constraint
+    from lamina import ops
+
+    def my_init(shape, dtype=None):
+        return ops.ones(shape, dtype=dtype) * 0.5
+
+    def my_l1(weights):
+        return ops.sum(ops.abs(0.01 * weights))
+
+    def my_positive(weights):
+        return ops.where(weights < 0.0, ops.zeros_like(weights), weights)
+
+    model = lamina.Sequential([layers.Dense(2, input_shape=(3,), kernel_initializer=my_init,
+                                            kernel_regularizer=my_l1,
+                                            kernel_constraint=my_positive)])
+    model.compile(loss="mse", optimizer="sgd")
+    path = str(tmp_path / f"m{suffix}")
+    model.save(path)
+    back = lamina.models.load_model(path, custom_objects={
+        "my_init": my_init, "my_l1": my_l1, "my_positive": my_positive})
+    dense = back.layers[0]
+    assert dense.kernel_initializer is my_init
+    assert dense.kernel_regularizer is my_l1 and dense.kernel_constraint is my_positive
+    np.testing.assert_allclose(dense.get_weights()[0], np.full((3, 2), 0.5))

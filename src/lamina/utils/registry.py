@@ -125,6 +125,15 @@ def serialize_object(obj, module: str) -> dict:
     """Keras' dict form ``{module, class_name, config, registered_name}`` of an object."""
     if obj is None:
         return None
+    if not hasattr(obj, "get_config") and callable(obj) and hasattr(obj, "__name__"):
+        # a plain function (kernel_initializer=my_init, kernel_constraint=my_fn): Keras'
+        # form names it, and loading finds it in custom_objects by that name
+        return {
+            "module": getattr(obj, "__module__", None),
+            "class_name": "function",
+            "config": obj.__name__,
+            "registered_name": GLOBAL_CUSTOM_NAMES.get(obj, obj.__name__),
+        }
     cls = type(obj)
     registered = GLOBAL_CUSTOM_NAMES.get(cls)
     return {
