@@ -153,3 +153,17 @@ def test_an_unknown_axis_the_model_fixes_is_reported(tmp_path):
     x = np.random.default_rng(0).normal(size=(5, 9, 4)).astype("float32")
     (y,) = torch.export.load(str(tmp_path / "m.pt2")).module()(torch.from_numpy(x))
     np.testing.assert_allclose(y.numpy(), model.predict(x, verbose=0), atol=1e-5)
+
+
+def test_dynamic_shapes_in_keras_spelling(tmp_path):
+    import torch  # builds the Dim the argument takes, and checks the artifact
+
+    model = lamina.Sequential([lamina.Input((3,)), layers.Dense(2)])
+    path = tmp_path / "m.pt2"
+    model.export(path, format="torch", verbose=False,
+                 dynamic_shapes={0: torch.export.Dim("batch", min=1, max=64)})
+    program = torch.export.load(str(path))
+    assert [(int(r.lower), int(r.upper)) for r in program.range_constraints.values()] == [(1, 64)]
+    x = np.ones((7, 3), "float32")
+    (y,) = program.module()(torch.from_numpy(x))
+    np.testing.assert_allclose(y.numpy(), model.predict(x, verbose=0), atol=1e-5)

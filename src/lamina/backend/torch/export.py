@@ -114,6 +114,23 @@ def _sample_inputs(specs):
     return tuple(samples), (tuple(dynamic),)
 
 
+def _per_input(dynamic_shapes, n_inputs):
+    """Keras' spellings of ``dynamic_shapes`` (``{0: Dim}`` for one input, or one entry per
+    input) as what the endpoint's ``forward(*flat_inputs)`` takes: one tuple for the inputs."""
+    if isinstance(dynamic_shapes, dict) and not {"args", "kwargs"} & set(dynamic_shapes):
+        if n_inputs != 1:
+            raise ValueError(f"dynamic_shapes: a single {{axis: Dim}} dict is for a model with "
+                             f"one input; this one has {n_inputs}: give one entry per input.")
+        return ((dynamic_shapes,),)
+    if isinstance(dynamic_shapes, (list, tuple)):
+        if len(dynamic_shapes) == 1 and isinstance(dynamic_shapes[0], (list, tuple)) and \
+                len(dynamic_shapes[0]) == n_inputs:
+            return (tuple(dynamic_shapes[0]),)
+        if len(dynamic_shapes) == n_inputs:
+            return (tuple(dynamic_shapes),)
+    return dynamic_shapes
+
+
 def trace(flat_fn, modules, specs, **export_kwargs):
     """``torch.export.export`` of ``flat_fn`` on inputs described by ``specs``.
 
@@ -123,7 +140,10 @@ def trace(flat_fn, modules, specs, **export_kwargs):
     endpoint = _Endpoint(flat_fn, modules).eval()
     samples, dynamic = _sample_inputs(specs)
     export_kwargs.setdefault("strict", False)
-    export_kwargs.setdefault("dynamic_shapes", dynamic)
+    if "dynamic_shapes" in export_kwargs:
+        export_kwargs["dynamic_shapes"] = _per_input(export_kwargs["dynamic_shapes"], len(specs))
+    else:
+        export_kwargs["dynamic_shapes"] = dynamic
     with warnings.catch_warnings(), _plain_parameters(modules), _portable_kernels(), \
             _layer_names_on_nodes(modules), torch.no_grad():
         warnings.filterwarnings("ignore", message=r".*not properly registered as a submodule.*")
