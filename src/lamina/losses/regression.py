@@ -185,7 +185,9 @@ class Huber(_BuiltinLoss):
     tensor(1.3125)
     """
 
-    _config_keys = ()  # Keras 3 leaves `delta` out of this config
+    # Keras 3 leaves `delta` out of this config, so its files reload with delta=1.0; lamina
+    # keeps it (Keras' Huber(**config) takes it), so a saved model trains on with its own delta
+    _config_keys = ("delta",)
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, name=name, reduction=reduction, dtype=dtype, delta=delta)

@@ -214,13 +214,14 @@ def compile_from_config(model, compile_config, custom_objects=None):
     params = inspect.signature(model.compile).parameters
     takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
     args = {k: v for k, v in compile_config.items() if takes_any or k in params}
-    from lamina import losses, metrics, optimizers
+    from lamina import metrics, optimizers
 
     optimizer = args.get("optimizer")
     if isinstance(optimizer, dict):
         args["optimizer"] = optimizers.deserialize(optimizer, custom_objects)
-    # loss and metric objects saved as config dicts (possibly per output, in lists or dicts)
-    for key, deserialize in (("loss", losses.deserialize), ("metrics", metrics.deserialize),
+    # metric objects saved as config dicts (possibly per output, in lists or dicts); compile
+    # takes saved loss configs itself (training/compile_utils.losses_from_configs)
+    for key, deserialize in (("metrics", metrics.deserialize),
                              ("weighted_metrics", metrics.deserialize)):
         if key in args:
             args[key] = _objects_from_configs(args[key], deserialize, custom_objects)

@@ -38,6 +38,24 @@ def check_loss(identifier):
     losses_module.get(identifier)
 
 
+def _is_config(spec) -> bool:
+    """A saved loss (``{"class_name": "Huber", "config": {...}}``), not a dict of losses per
+    output: a .keras file's compile config holds its losses so."""
+    return isinstance(spec, dict) and "class_name" in spec
+
+
+def losses_from_configs(loss):
+    """``loss`` with every saved loss config in it (alone, per output in a list or dict) made
+    the loss object it describes; names, functions and objects stay as they are."""
+    if _is_config(loss):
+        return losses_module.get(loss)
+    if isinstance(loss, dict):
+        return {k: losses_from_configs(v) for k, v in loss.items()}
+    if isinstance(loss, (list, tuple)):
+        return type(loss)(losses_from_configs(v) for v in loss)
+    return loss
+
+
 def _per_output(spec, names, what):
     """Spread a list/dict/single spec over the outputs."""
     n = len(names)
@@ -62,11 +80,14 @@ class CompileLoss:
     """The training loss: per-output losses, weighted and summed, plus the model's own losses."""
 
     def __init__(self, loss, loss_weights=None):
-        self.loss = loss
+        # a config dict is one loss, not a dict per output: make it the object it describes
+        # first (flattening it would check its keys and values as losses)
+        self.loss = losses_from_configs(loss)
         self.loss_weights = loss_weights
         self.built = False
         # fail now on unknown names, before any training starts
-        for item in _flatten(loss) if isinstance(loss, (list, tuple, dict)) else [loss]:
+        spec = self.loss
+        for item in _flatten(spec) if isinstance(spec, (list, tuple, dict)) else [spec]:
             check_loss(item)
 
     def build(self, model, y_true, y_pred):

@@ -130,6 +130,8 @@ class Trainer:
                 and not isinstance(self.optimizer, lso)):
             self.optimizer = lso(self.optimizer)  # float16 gradients need loss scaling
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
+        if self._compile_loss is not None:
+            loss = self._compile_loss.loss  # saved loss configs made objects, as Keras loads them
         self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss=loss)
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.loss = loss
