@@ -51,9 +51,6 @@ MISSING = {
         "AWQDTypePolicy", "DTypePolicyMap", "GPTQDTypePolicy", "Int4DTypePolicy",
         "QuantizedFloat8DTypePolicy")},
     "keras.layers": {
-        "FlaxLayer": "wraps a Flax module: needs the JAX backend",
-        "JaxLayer": "wraps a JAX function: needs the JAX backend",
-        "TFSMLayer": "loads a TensorFlow SavedModel: needs TensorFlow",
     },
     "keras.quantizers": {name: _QUANTIZATION for name in (
         "AWQConfig", "Float8QuantizationConfig", "GPTQConfig", "Int4QuantizationConfig",

@@ -26,3 +26,7 @@ __all__ += ["Wrapper"]
 from lamina.layers.core.torch_module_wrapper import TorchModuleWrapper  # noqa: E402
 
 __all__ += ["TorchModuleWrapper"]
+
+from lamina.layers.core.engine_only import FlaxLayer, JaxLayer, TFSMLayer  # noqa: E402
+
+__all__ += ["FlaxLayer", "JaxLayer", "TFSMLayer"]
