@@ -38,3 +38,23 @@ def test_a_watched_tensor_takes_an_update_after_the_tape():
     for _ in range(2):
         want = want + 0.5 * (2 * want / want.size)
     np.testing.assert_allclose(np.asarray(image), want, rtol=1e-5)
+
+
+def test_summary_writer_writes_scalars_and_histograms(tmp_path):
+    # Géron ch. 10: tf.summary.create_file_writer + scalar/histogram under as_default()
+    import pytest
+
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    writer = tf.summary.create_file_writer(str(tmp_path / "run"))
+    with writer.as_default():
+        for step in range(1, 4):
+            assert tf.summary.scalar("my_scalar", np.sin(step / 10), step=step)
+            tf.summary.histogram("my_hist", np.random.randn(100) * step, buckets=50, step=step)
+    assert tf.summary.scalar("ignored", 1.0, step=1) is False  # no default writer
+    events = EventAccumulator(str(tmp_path / "run"), size_guidance={"histograms": 0})
+    events.Reload()
+    got = [(e.step, round(e.value, 5)) for e in events.Scalars("my_scalar")]
+    assert got == [(s, round(float(np.sin(s / 10)), 5)) for s in range(1, 4)]
+    assert len(events.Histograms("my_hist")) == 3

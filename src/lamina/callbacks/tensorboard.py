@@ -58,7 +58,7 @@ class _EventWriter:
     def scalar(self, tag, value, step):
         self._write(self._summary_pb2.Summary.Value(tag=tag, simple_value=float(value)), step)
 
-    def histogram(self, tag, values, step):
+    def histogram(self, tag, values, step, buckets=_HISTOGRAM_BUCKETS):
         values = np.asarray(values, dtype=np.float64).reshape(-1)
         values = values[np.isfinite(values)]
         proto = self._summary_pb2.HistogramProto()
@@ -67,7 +67,7 @@ class _EventWriter:
             if low == high:
                 counts, edges = np.array([values.size]), np.array([low, high])
             else:
-                counts, edges = np.histogram(values, bins=_HISTOGRAM_BUCKETS, range=(low, high))
+                counts, edges = np.histogram(values, bins=buckets, range=(low, high))
             proto.min, proto.max = low, high
             proto.num = float(values.size)
             proto.sum = float(values.sum())

@@ -42,6 +42,7 @@ _SUBMODULES = {
     "dtypes": "lamina.compat.tensorflow._dtypes",
     "experimental": "lamina.compat.tensorflow.experimental",
     "autograph": "lamina.compat.tensorflow.experimental",
+    "summary": "lamina.compat.tensorflow.summary",
 }
 
 
@@ -55,6 +56,7 @@ def __getattr__(name):
 
 __all__ = sorted(set(_tensor_names) | {
     "DType", "GradientTape", "TensorShape", "Variable", "function", "print", "py_function",
-    "config", "data", "image", "linalg", "math", "nn", "random", "strings", "test", "keras",
+    "config", "data", "image", "linalg", "math", "nn", "random", "strings", "summary", "test",
+    "keras",
     "newaxis",
 })
