@@ -299,8 +299,32 @@ def arange(start, stop=None, step=1, dtype=None):
     return torch.arange(start, stop, step, dtype=dt, device=DEVICE)
 
 
+def _linspace_float32(start, stop, num, endpoint):
+    """Keras-on-torch's float32 linspace, value for value: ``torch.linspace`` in float32 for
+    numbers (after moving ``stop`` in by one step for ``endpoint=False``), and
+    ``start + arange(num) / (num - 1) * (stop - start)`` in float32 for arrays and tensors
+    (0-d ones too: Keras tests ``hasattr(start, "__len__")``)."""
+    if not endpoint and num > 1:
+        stop = stop - (stop - start) / num
+    if not isinstance(start, torch.Tensor) and not isinstance(stop, torch.Tensor) \
+            and np.ndim(start) == 0 and np.ndim(stop) == 0:
+        return torch.linspace(float(start), float(stop), num, dtype=torch.float32,
+                              device=DEVICE)
+    start_t = torch.as_tensor(start, dtype=torch.float32, device=DEVICE)
+    stop_t = torch.as_tensor(stop, dtype=torch.float32, device=DEVICE)
+    steps = torch.arange(num, dtype=torch.float32, device=DEVICE) / (num - 1)
+    return start_t[None] + steps.reshape((-1,) + (1,) * start_t.ndim) * (stop_t - start_t)[None]
+
+
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     dt = to_engine_dtype(dtype) or to_engine_dtype(config.floatx())
+    if dt == torch.float32 and not retstep and num > 1 and not any(  # not symbolic ones
+            hasattr(v, "__torch_function__") and not isinstance(v, torch.Tensor)
+            for v in (start, stop)):
+        # Keras computes float32 results in float32 (MelSpectrogram's mel grid, ...): the same
+        # rounding, not float64 rounded once
+        out = _linspace_float32(start, stop, num, endpoint)
+        return torch.movedim(out, 0, axis) if axis != 0 else out
     start_t = torch.as_tensor(start, dtype=torch.float64, device=DEVICE) if not \
         hasattr(start, "__torch_function__") else start.double()
     stop_t = torch.as_tensor(stop, dtype=torch.float64, device=DEVICE) if not \
