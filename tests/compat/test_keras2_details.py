@@ -154,3 +154,14 @@ def test_outside_lamina_run_history_is_a_plain_dict():
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
     h = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=0).history
     assert type(h) is dict and "mean_absolute_error" not in h
+
+
+def test_metric_reset_states_is_reset_state():
+    # tf.keras 2 loops call metric.reset_states() at each epoch's end
+    import lamina.compat  # noqa: F401  (what `lamina run` loads)
+
+    metric = lamina.metrics.MeanAbsoluteError()
+    metric.update_state([[1.0]], [[3.0]])
+    with pytest.warns(DeprecationWarning, match="reset_state"):
+        metric.reset_states()
+    assert float(metric.result()) == 0.0

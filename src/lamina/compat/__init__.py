@@ -145,3 +145,21 @@ class _CompiledMetrics:
 
 _trainer.Trainer.compiled_loss = property(lambda self: _CompiledLoss(self))
 _trainer.Trainer.compiled_metrics = property(lambda self: _CompiledMetrics(self))
+
+
+# tf.keras 2's Metric.reset_states (Keras 3 keeps reset_state only).
+def _metric_reset_states(self):
+    """tf.keras 2's ``metric.reset_states()``: now ``reset_state()``."""
+    warnings.warn("Metric.reset_states() is deprecated: call reset_state()", DeprecationWarning,
+                  stacklevel=2)
+    return self.reset_state()
+
+
+def _install_metric_aliases():
+    from lamina.metrics.metric import Metric
+
+    if not hasattr(Metric, "reset_states"):
+        Metric.reset_states = _metric_reset_states
+
+
+_install_metric_aliases()
