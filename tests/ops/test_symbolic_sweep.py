@@ -53,17 +53,10 @@ NOT_SYMBOLIC = {
 # Ops that should work between layers and do not yet: the test fails (strict xfail) as soon as
 # one is fixed, so it moves out of this list. Each says what breaks.
 NOT_YET = {
-    "cholesky": "the kernel checks the values (bool(any(info != 0))) to raise on non-PD input",
     "corrcoef": "torch.corrcoef calls aten::equal, which has no shape-only (meta) kernel",
     "ctc_loss": "torch's ctc_loss has no shape-only (meta) kernel; needs its shape by hand",
-    "dot": "the kernel reads .ndim of its second operand, a Python number after binding",
-    "gcd": "a Python int second operand is not converted to a tensor on the symbolic path",
-    "lcm": "a Python int second operand is not converted to a tensor on the symbolic path",
-    "istft": "the kernel builds its window with a Python loop over values",
-    "scatter_update": "the kernel assigns into a clone (x[idx] = v), not recordable",
-    "slice_update": "the kernel assigns into a clone (x[idx] = v), not recordable",
-    "stop_gradient": "bound to torch.Tensor.detach, whose descriptor refuses the symbolic class",
-    "unravel_index": "the kernel loops in Python over the values of the shape",
+    "istft": "torch.istft checks its window's values (aten::equal), which shape-only "
+             "tensors do not have",
 }
 # Ops whose first table case has no array the op takes: inputs for this sweep
 EXTRA_CASES = {

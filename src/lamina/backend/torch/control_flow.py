@@ -14,7 +14,10 @@ from lamina import tree
 from lamina.backend.torch import core as _core
 from lamina.backend.torch.core import DEVICE, to_engine_dtype
 
-stop_gradient = torch.Tensor.detach
+
+def stop_gradient(variable):
+    # a function, not torch.Tensor.detach itself: that descriptor refuses symbolic tensors
+    return variable.detach()
 
 
 def _t(x):
@@ -158,8 +161,9 @@ def slice(inputs, start_indices, shape):
 
 def slice_update(inputs, start_indices, updates):
     """``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
-    if isinstance(start_indices, (list, tuple)) and builtins.all(
-            isinstance(s, int) for s in start_indices):
+    if isinstance(inputs, torch.Tensor) and isinstance(start_indices, (list, tuple)) \
+            and builtins.all(isinstance(s, int) for s in start_indices):
+        # (a symbolic ``inputs`` takes the index_put path below: it records, assignment cannot)
         index = tuple(builtins.slice(s, s + n) for s, n in zip(start_indices, updates.shape))
         out = inputs.clone()
         out[index] = updates

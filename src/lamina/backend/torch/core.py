@@ -212,8 +212,9 @@ _PLAIN = (list, tuple, int, float, bool, complex)  # array-likes that are surely
 def as_tensor_pair(x1, x2, keep_number=False, op="op"):
     """The two operands of a binary op, made tensors as Keras does.
 
-    With a symbolic tensor among them numbers stay numbers (the call is recorded as written)
-    and arrays become constant tensors.
+    With a symbolic tensor among them arrays become constant tensors and numbers stay numbers
+    (the call is recorded as written) where the kernel takes them (``keep_number``); elsewhere
+    (``gcd``, ``dot``) they become tensors as in an eager call.
     ``keep_number``: the kernel takes a Python number as its second operand, so one next to a
     non-bool tensor stays a number (torch's weak-scalar promotion agrees with Keras there and
     it saves making a tensor).
@@ -228,6 +229,9 @@ def as_tensor_pair(x1, x2, keep_number=False, op="op"):
             x1 = as_tensor_arg(x1, op, "x1")
         if not n2 and not real2 and not sym2:
             x2 = as_tensor_arg(x2, op, "x2")
+        if not keep_number:
+            x1 = convert_to_tensor(x1) if n1 else x1
+            x2 = convert_to_tensor(x2) if n2 else x2
         return x1, x2
     if not n1 and not real1:
         x1, real1 = as_tensor_arg(x1, op, "x1"), x1 is not None

@@ -37,7 +37,7 @@ conj_physical copysign corrcoef cos cosh count_nonzero cov cross cummax cummin c
 cumulative_trapezoid deg2rad det diag diag_embed diagflat diagonal diff digamma dist div divide
 dot dsplit dstack einsum empty_like eq equal erf erfc erfinv exp exp2 expm1 fix flatten flip
 fliplr flipud float_power floor floor_divide fmax fmin fmod frac full_like gather gcd ge ger
-greater greater_equal gt heaviside histc hsplit hstack hypot i0 igamma igammac imag index_select
+greater greater_equal gt heaviside histc hsplit hstack hypot i0 igamma igammac imag index_put index_select
 inner inverse isclose isfinite isin isinf isnan isneginf isposinf isreal istft kron kthvalue lcm
 ldexp le lerp less less_equal lgamma log log10 log1p log2 log_softmax logaddexp logaddexp2
 logcumsumexp logdet logical_and logical_not logical_or logical_xor logit logsumexp lt
@@ -96,7 +96,7 @@ bitwise_xor bmm bool broadcast_to byte ceil char chunk clamp clamp_max clamp_min
 conj contiguous cos cosh count_nonzero cross cummax cummin cumprod cumsum deg2rad det detach
 diag diag_embed diagonal diff digamma div divide dot double eq equal erf erfc erfinv exp exp2
 expand expand_as expm1 flatten flip fliplr flipud float float_power floor floor_divide fmax fmin
-fmod frac gather ge greater greater_equal gt half heaviside histc hypot index_select inner int
+fmod frac gather ge greater greater_equal gt half heaviside histc hypot index_put index_select inner int
 inverse isclose isfinite isinf isnan isneginf isposinf isreal kron kthvalue le lerp less
 less_equal lgamma log log10 log1p log2 log_softmax logaddexp logaddexp2 logcumsumexp logdet
 logical_and logical_not logical_or logical_xor logit logsumexp long lt masked_fill

@@ -525,7 +525,8 @@ def unravel_index(indices, shape):
     for dim in reversed(shape):
         out.append(indices % dim)
         indices = torch.div(indices, dim, rounding_mode="floor")
-    dt = _INT32 if indices.dtype == torch.int64 else indices.dtype  # Keras: int32 indices
+    dt = to_engine_dtype(indices.dtype)  # (a symbolic tensor's dtype is a string)
+    dt = _INT32 if dt == torch.int64 else dt  # Keras: int32 indices
     return tuple(i.to(dt) for i in reversed(out))
 
 
