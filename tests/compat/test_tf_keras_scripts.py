@@ -277,3 +277,28 @@ def test_numpy_of_a_tensor_recorded_by_a_tape(tmp_path):
     """)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "(1, 2) (3, 2) True"
+
+
+def test_custom_layer_gets_tensorshape_with_as_list(tmp_path):
+    # Géron ch. 12's MyDense: compute_output_shape calls batch_input_shape.as_list()
+    done = _run(tmp_path, "mydense", DATA + """
+        import tensorflow as tf
+        from tensorflow import keras
+        class MyDense(keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+            def build(self, batch_input_shape):
+                self.kernel = self.add_weight(name="kernel", shape=[batch_input_shape[-1], self.units])
+                super().build(batch_input_shape)
+            def call(self, X):
+                return X @ self.kernel
+            def compute_output_shape(self, batch_input_shape):
+                return tf.TensorShape(batch_input_shape.as_list()[:-1] + [self.units])
+        model = keras.models.Sequential([MyDense(3, input_shape=[10]), MyDense(1)])
+        model.compile(loss="mse", optimizer="sgd")
+        model.fit(x_train, y_train, epochs=1, verbose=0)
+        print(model.output_shape)
+    """)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "(None, 1)"

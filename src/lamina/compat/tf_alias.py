@@ -128,6 +128,7 @@ def install() -> None:
         # about that every time, TensorFlow never does
         warnings.filterwarnings("ignore", message="Converting a tensor with requires_grad=True")
         _set_tensorflow_numpy(True)  # `output.numpy()` of a tensor under a tape, as TF allows
+        _set_user_shape_type(True)  # user layers get tf.TensorShape (`shape.as_list()`)
     if not _FINDER.refuse_keras_only:
         for name in [n for n in sys.modules if n == "tensorflow" or n.startswith("tensorflow.")]:
             del sys.modules[name]
@@ -141,12 +142,20 @@ def _set_tensorflow_numpy(enabled: bool) -> None:
         switch(enabled)
 
 
+def _set_user_shape_type(enabled: bool) -> None:
+    from lamina.compat.tensorflow._training import TensorShape
+    from lamina.layers import layer
+
+    layer.USER_SHAPE_TYPE = TensorShape if enabled else None
+
+
 def uninstall() -> None:
     global _FINDER
     if _FINDER is not None and _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
         if not _FINDER.refuse_keras_only:
             _set_tensorflow_numpy(False)
+            _set_user_shape_type(False)
             for name in [n for n in sys.modules
                          if n == "tensorflow" or n.startswith("tensorflow.")]:
                 del sys.modules[name]

@@ -143,6 +143,27 @@ def _pack_like(structure, flat, pos=0):
     return tree.pack_sequence_as(structure, flat[pos:pos + n]), pos + n
 
 
+# Set by `lamina run` for tf.keras scripts (compat.tf_alias): the stand-in's tf.TensorShape,
+# a tuple with as_list(), which tf.keras handed to a user layer's build/compute_output_shape.
+USER_SHAPE_TYPE = None
+
+
+def _user_shapes(layer, shapes):
+    if USER_SHAPE_TYPE is None or type(layer).__module__.startswith("lamina."):
+        return shapes
+    return _as_shape_type(shapes)
+
+
+def _as_shape_type(shapes):
+    if isinstance(shapes, list):
+        return [_as_shape_type(s) for s in shapes]
+    if isinstance(shapes, dict):
+        return {k: _as_shape_type(v) for k, v in shapes.items()}
+    if isinstance(shapes, tuple) and all(d is None or isinstance(d, int) for d in shapes):
+        return USER_SHAPE_TYPE(shapes)
+    return shapes
+
+
 def _shape_structure(x):
     """Shapes of a tensor, or a list/dict of tensors, as tuples (None for unknown)."""
     if isinstance(x, (list, tuple)):
@@ -563,7 +584,7 @@ class Layer(backend.LayerBase):
         shapes = _shape_structure(inputs)
         if self.input_spec is not None:
             check_input_spec(self, self.input_spec, inputs)
-        self.build(shapes)
+        self.build(_user_shapes(self, shapes))
         self.built = True
         self._build_shapes = shapes
 
@@ -693,7 +714,7 @@ class Layer(backend.LayerBase):
         if not self.built:
             if self.input_spec is not None:
                 check_input_spec(self, self.input_spec, inputs)
-            self.build(_shape_structure(inputs))
+            self.build(_user_shapes(self, _shape_structure(inputs)))
             self.built = True
             self._build_shapes = _shape_structure(inputs)
         elif self.input_spec is not None:
@@ -714,7 +735,7 @@ class Layer(backend.LayerBase):
         """Symbolic outputs for symbolic inputs, found once per layer call (DESIGN rule 3)."""
         inputs = args[0] if args else kwargs.get("inputs")
         try:
-            shape = self.compute_output_shape(_shape_structure(inputs))
+            shape = self.compute_output_shape(_user_shapes(self, _shape_structure(inputs)))
         except NotImplementedError:
             shape = None
         if shape is not None:
