@@ -302,3 +302,27 @@ def test_custom_layer_gets_tensorshape_with_as_list(tmp_path):
     """)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "(None, 1)"
+
+
+def test_savedmodel_name_loads_custom_layers_without_custom_objects(tmp_path):
+    # tf.keras 2's SavedModel brought custom classes back by itself; under lamina run the
+    # classes saved by the same process are found again
+    done = _run(tmp_path, "savedmodel", DATA + """
+        import numpy as np
+        from tensorflow import keras
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor, **kwargs):
+                super().__init__(**kwargs)
+                self.factor = factor
+            def call(self, x):
+                return x * self.factor
+            def get_config(self):
+                return {**super().get_config(), "factor": self.factor}
+        model = keras.Sequential([keras.layers.Dense(2, input_shape=[10]), Scale(3.0)])
+        model.save("my_model")
+        back = keras.models.load_model("my_model")
+        print(type(back.layers[1]).__name__, back.layers[1].factor,
+              np.allclose(back.predict(x_test, verbose=0), model.predict(x_test, verbose=0)))
+    """)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-3:] == ["Scale", "3.0", "True"]

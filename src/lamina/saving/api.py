@@ -29,13 +29,32 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
                                     include_optimizer=include_optimizer)
     if weights_h5.KERAS2_PATHS:
         # `lamina run`: tf.keras 2 wrote a SavedModel for any other name (`model.save("my_model")`);
-        # the model goes there as a .keras archive, which load_model reads by its content
+        # the model goes there as a .keras archive, which load_model reads by its content.
+        # A SavedModel loaded back without custom_objects: the classes saved by this process
+        # are what its load_model may find them in (a closed table of objects, not imports)
+        _remember_classes(model)
         return keras_format.save_model(model, path, overwrite=overwrite)
     raise ValueError(
         "Invalid filepath extension for saving. Please add either a `.keras` extension for the "
         "native Keras format (recommended) or a `.h5` extension for the legacy format. "
         f"Received: filepath={path}"
     )
+
+
+# {class name: class} of the user classes in models saved to SavedModel names (lamina run)
+_SAVED_CLASSES: dict = {}
+
+
+def _remember_classes(layer, seen=None):
+    seen = set() if seen is None else seen
+    if id(layer) in seen:
+        return
+    seen.add(id(layer))
+    cls = type(layer)
+    if not cls.__module__.startswith("lamina."):
+        _SAVED_CLASSES.setdefault(cls.__name__, cls)
+    for sub in layer._sublayers():
+        _remember_classes(sub, seen)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -51,6 +70,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     path = files.fspath(filepath)
     head = files.file_signature(path)
+    if _SAVED_CLASSES and weights_h5.KERAS2_PATHS:
+        custom_objects = {**_SAVED_CLASSES, **(custom_objects or {})}
     if head.startswith(files.ZIP_SIGNATURE):
         return keras_format.load_model(path, custom_objects, compile=compile, safe_mode=safe_mode)
     if head.startswith(files.HDF5_SIGNATURE):
