@@ -38,6 +38,17 @@ def _is_functional_call(args, kwargs):
     )
 
 
+def _inject_functional(cls, functional):
+    """``cls`` with ``Model`` replaced by ``functional`` in its bases, all the way up (Keras'
+    ``inject_functional_model_class``)."""
+    if cls is Model:
+        return functional
+    if cls is object or not issubclass(cls, Model) or issubclass(cls, functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base, functional) for base in cls.__bases__)
+    return cls
+
+
 class Model(Trainer, Layer):
     """The Keras Model: layers plus the training loop."""
 
@@ -54,6 +65,13 @@ class Model(Trainer, Layer):
             # __init__ here with the same arguments.
             from lamina.models.functional import Functional
 
+            if not isinstance(self, Functional):
+                # class CustomModel(Model) built as CustomModel(inputs, outputs): Keras puts
+                # Functional into the class's bases, so the graph runs (and trains) and the
+                # subclass's own train_step/call overrides still apply
+                _inject_functional(type(self), Functional)
+                if kwargs.get("name") is None:
+                    kwargs["name"] = registry.unique_name(registry.snake_case(type(self).__name__))
             inputs = kwargs.pop("inputs", None) if "inputs" in kwargs else args[0]
             outputs = kwargs.pop("outputs", None) if "outputs" in kwargs else args[1]
             Functional.__init__(self, inputs, outputs, **kwargs)
