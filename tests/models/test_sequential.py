@@ -116,3 +116,22 @@ def test_a_model_as_first_layer_builds_the_stack_and_freezes():
     base.trainable = False
     assert len(model.trainable_weights) == 4
     assert model.output_shape == (None, 1)
+
+
+def test_the_same_layer_twice_shares_its_weights():
+    # Géron ch. 12: Sequential([..., block1, block1, block1, ...])
+    import numpy as np
+
+    import lamina
+    from lamina import layers
+
+    shared = layers.Dense(3, kernel_initializer="ones", bias_initializer="zeros")
+    model = lamina.Sequential([lamina.Input((3,)), shared, shared, layers.Dense(1)])
+    assert [l.name for l in model.layers][:2] == [shared.name, shared.name]
+    assert len(model.weights) == 4
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+    (k, b), (k2, b2) = shared.get_weights(), model.layers[2].get_weights()
+    x = np.ones((1, 3), "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), ((x @ k + b) @ k + b) @ k2 + b2,
+                               rtol=1e-5)

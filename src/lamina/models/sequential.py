@@ -58,9 +58,8 @@ class Sequential(Model):
             self._graph_output = layer.output
             self._sync_shapes()
             return
-        if any(l is layer for l in self._stack):
-            raise ValueError(f"Sequential: the layer '{layer.name}' is already in the model")
-        if any(l.name == layer.name for l in self._stack):
+        # the same layer may come twice (Keras: its weights are shared, listed once)
+        if any(l.name == layer.name and l is not layer for l in self._stack):
             raise ValueError(
                 f"Sequential: all layers must have unique names; '{layer.name}' is used twice"
             )
