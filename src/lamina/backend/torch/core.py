@@ -347,6 +347,14 @@ class Variable(torch.nn.Parameter):
     def value(self):
         return self
 
+    def __array__(self, dtype=None, copy=None):
+        # NumPy 2's signature (torch's lacks `copy`, and NumPy warns on every np.array(v));
+        # a variable that takes gradients still reads as its values, as Keras' does
+        a = convert_to_numpy(self)
+        if dtype is not None:
+            return a.astype(dtype, copy=bool(copy))
+        return a.copy() if copy else a
+
     def assign(self, value):
         with torch.no_grad():
             if isinstance(value, torch.Tensor):
