@@ -142,23 +142,28 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def depth_to_space(x, block_size, data_format="channels_last"):
+    # every size spelled out (no -1): the batch size may be unknown (None -> -1) on a symbolic x
     if data_format == "channels_last":
         n, h, w, c = x.shape
         out = x.reshape(n, h, w, block_size, block_size, c // block_size**2)
-        return out.permute(0, 1, 3, 2, 4, 5).reshape(n, h * block_size, w * block_size, -1)
+        return out.permute(0, 1, 3, 2, 4, 5).reshape(n, h * block_size, w * block_size,
+                                                      c // block_size**2)
     n, c, h, w = x.shape
     out = x.reshape(n, c // block_size**2, block_size, block_size, h, w)
-    return out.permute(0, 1, 4, 2, 5, 3).reshape(n, -1, h * block_size, w * block_size)
+    return out.permute(0, 1, 4, 2, 5, 3).reshape(n, c // block_size**2, h * block_size,
+                                                  w * block_size)
 
 
 def space_to_depth(x, block_size, data_format="channels_last"):
     if data_format == "channels_last":
         n, h, w, c = x.shape
         out = x.reshape(n, h // block_size, block_size, w // block_size, block_size, c)
-        return out.permute(0, 1, 3, 2, 4, 5).reshape(n, h // block_size, w // block_size, -1)
+        return out.permute(0, 1, 3, 2, 4, 5).reshape(n, h // block_size, w // block_size,
+                                                      c * block_size**2)
     n, c, h, w = x.shape
     out = x.reshape(n, c, h // block_size, block_size, w // block_size, block_size)
-    return out.permute(0, 3, 5, 1, 2, 4).reshape(n, -1, h // block_size, w // block_size)
+    return out.permute(0, 3, 5, 1, 2, 4).reshape(n, c * block_size**2, h // block_size,
+                                                  w // block_size)
 
 
 def polar(abs_, angle):

@@ -126,9 +126,29 @@ def _engine_dtypes(function, args, kwargs):
     return args, kwargs
 
 
+_RESHAPES = frozenset({torch.Tensor.reshape, torch.Tensor.view, torch.reshape})
+_EXPANDS = frozenset({torch.Tensor.expand, torch.broadcast_to, torch.Tensor.broadcast_to})
+
+
+def _unknown_sizes(function, args):
+    """Sizes taken from a symbolic tensor's shape (``n, h, w, c = x.shape``, then
+    ``x.reshape(n, ...)``) hold None for the unknown batch dim: torch's -1 says the same where
+    it is unambiguous (one None in a reshape; any None in an expand, which keeps that size)."""
+    if function not in _RESHAPES and function not in _EXPANDS or len(args) < 2:
+        return args
+    sizes = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else args[1:]
+    if not any(d is None for d in sizes):
+        return args
+    if function in _RESHAPES and sum(d is None for d in sizes) != 1:
+        return args
+    sizes = tuple(-1 if d is None else d for d in sizes)
+    return (args[0], sizes)
+
+
 def torch_function(function, types, args=(), kwargs=None):
     """The ``__torch_function__`` of symbolic tensors: record ``function(*args, **kwargs)``."""
     args, kwargs = _engine_dtypes(function, args, kwargs or {})
+    args = _unknown_sizes(function, args)
     first, specs = output_specs(function, args, kwargs)
     if specs is None:
         if isinstance(first, torch.Size):
