@@ -60,7 +60,7 @@ def test_image_op_between_layers_saves_as_keras_op(class_name, keras, rng, tmp_p
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
-def test_elastic_transform_between_layers_saves_with_its_config(tmp_path):
+def test_elastic_transform_between_layers_saves_with_its_config(keras, tmp_path):
     x = lamina.Input((8, 8, 1))
     model = lamina.Model(x, ops.image.elastic_transform(x, alpha=3.0, sigma=1.0, seed=7))
     path = tmp_path / "model.keras"
@@ -70,6 +70,11 @@ def test_elastic_transform_between_layers_saves_with_its_config(tmp_path):
     node = [layer for layer in loaded.layers if type(layer).__name__ == "ElasticTransform"][0]
     assert node.get_config()["alpha"] == 3.0 and node.get_config()["seed"] == 7
     assert tuple(loaded(np.ones((2, 8, 8, 1), "float32")).shape) == (2, 8, 8, 1)
+    # random noise: Keras loads the op with the same config and gives the shape
+    theirs = keras.saving.load_model(path)
+    op = [layer for layer in theirs.operations if type(layer).__name__ == "ElasticTransform"][0]
+    assert op.alpha == 3.0 and op.sigma == 1.0 and op.seed == 7
+    assert tuple(theirs([np.ones((2, 8, 8, 1), "float32")]).shape) == (2, 8, 8, 1)
 
 
 def test_image_op_with_a_constant_tensor_saves_as_lamina_engine_op(rng, tmp_path):
