@@ -274,6 +274,11 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
             pads.append((total // 2, total - total // 2))
         x = F.pad(x, [pads[1][0], pads[1][1], pads[0][0], pads[0][1]])
     h, w = x.shape[-2:]
+    dtype = x.dtype
+    if not x.is_floating_point():
+        # torch's unfold has no integer kernels; patches only copy values, so a float wide
+        # enough to hold them exactly gives Keras' result, in the input's dtype
+        x = x.to(torch.float64 if dtype in (torch.int32, torch.int64) else torch.float32)
     cols = F.unfold(x, size, dilation=dilation_rate, stride=strides)  # (b, c*kh*kw, L)
     oh = (h - (size[0] - 1) * dilation_rate - 1) // strides[0] + 1
     ow = (w - (size[1] - 1) * dilation_rate - 1) // strides[1] + 1
@@ -284,6 +289,7 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
         out = cols.permute(0, 3, 4, 2, 1).reshape(b, oh, ow, -1)
     else:
         out = cols.reshape(b, c * size[0] * size[1], oh, ow)
+    out = out.to(dtype)
     return out.squeeze(0) if squeeze else out
 
 
