@@ -221,7 +221,6 @@ BATCH_IS_DATA = {
 NOT_YET_BATCHED = {
     "image.extract_patches": "reshapes through two unknown sizes (batch and patch count)",
     "rearrange": "divides the unknown batch size in Python for grouped axes",
-    "roll": "axis=None flattens through the batch dim: the probe loses the size relation",
     "stft": "reshapes through two unknown sizes (batch and frame count)",
 }
 

@@ -164,7 +164,9 @@ def rot90(array, k=1, axes=(0, 1)):
 
 def roll(x, shift, axis=None):
     if axis is None:
-        return torch.roll(x.reshape(-1), shifts=shift, dims=0).reshape(x.shape)
+        # torch flattens and restores the shape itself: one call, so on a symbolic x with an
+        # unknown batch size nothing is reshaped through it
+        return torch.roll(x, shifts=shift)
     return torch.roll(x, shifts=shift, dims=axis)
 
 
