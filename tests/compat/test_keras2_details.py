@@ -165,3 +165,24 @@ def test_metric_reset_states_is_reset_state():
     with pytest.warns(DeprecationWarning, match="reset_state"):
         metric.reset_states()
     assert float(metric.result()) == 0.0
+
+
+def test_add_metric_reports_a_named_value_per_epoch():
+    import lamina.compat  # noqa: F401  (what `lamina run` loads)
+
+    class Model(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.out = lamina.layers.Dense(1)
+
+        def call(self, inputs):
+            self.add_metric(lamina.ops.mean(inputs), name="input_mean")
+            return self.out(inputs)
+
+    x = np.concatenate([np.zeros((8, 2)), np.ones((8, 2))]).astype("float32")
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, x[:, :1], epochs=1, batch_size=8, shuffle=False, verbose=0)
+    assert history.history["input_mean"] == [0.5]
+    with pytest.raises(ValueError, match="name"):
+        lamina.layers.Dense(1).add_metric(1.0)

@@ -148,3 +148,28 @@ def test_train_on_batch_with_a_custom_step_gets_x_y_and_returns_its_logs():
     logs = model.train_on_batch(x, y, return_dict=True)
     assert set(logs) == {"loss", "mae"}
     assert model.test_on_batch(x, y, return_dict=True).keys() == {"custom_loss"}
+
+
+def test_a_metric_held_by_a_subclassed_model_is_logged_and_reset():
+    # Keras 3 reports metrics a model holds as attributes (Géron's ReconstructingRegressor)
+    import numpy as np
+
+    import lamina
+
+    class Regressor(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.out = lamina.layers.Dense(1)
+            self.input_mean = lamina.metrics.Mean(name="input_mean")
+
+        def call(self, inputs, training=None):
+            if training:
+                self.input_mean.update_state(lamina.ops.mean(inputs))
+            return self.out(inputs)
+
+    x = np.concatenate([np.zeros((8, 2)), np.ones((8, 2))]).astype("float32")
+    model = Regressor()
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, x[:, :1], epochs=2, batch_size=8, shuffle=False, verbose=0)
+    assert sorted(history.history) == ["input_mean", "loss"]
+    assert history.history["input_mean"] == [0.5, 0.5]  # reset each epoch

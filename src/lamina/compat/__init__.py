@@ -163,3 +163,36 @@ def _install_metric_aliases():
 
 
 _install_metric_aliases()
+
+
+# tf.keras 2's Layer.add_metric(value, name=None): Keras 3 dropped it. A value computed by a
+# metric the model holds as an attribute is reported already (Trainer.metrics lists those);
+# a named value is averaged over the epoch in a Mean metric of that name, as tf.keras did.
+def _add_metric(self, value, name=None, aggregation=None):
+    """tf.keras 2's ``add_metric``: report ``value`` (averaged per epoch) as ``name``."""
+    from lamina import metrics as metrics_module
+
+    if aggregation not in (None, "mean"):
+        raise ValueError(f"add_metric: aggregation={aggregation!r} is not supported "
+                         "(only 'mean', as tf.keras 2)")
+    held = [v for v in self.__dict__.values() if isinstance(v, metrics_module.Metric)]
+    if name is None:
+        if held:
+            return  # the value of a held metric's call: that metric is reported
+        raise ValueError("add_metric: give the metric a name, e.g. "
+                         "self.add_metric(tf.reduce_sum(inputs), name='mean_activation')")
+    tracker = self.__dict__.get(f"_added_metric_{name}")
+    if tracker is None:
+        tracker = metrics_module.Mean(name=name)
+        self.__dict__[f"_added_metric_{name}"] = tracker
+    tracker.update_state(value)
+
+
+def _install_layer_aliases():
+    from lamina.layers.layer import Layer
+
+    if not hasattr(Layer, "add_metric"):
+        Layer.add_metric = _add_metric
+
+
+_install_layer_aliases()

@@ -168,7 +168,17 @@ class Trainer:
             out.extend(self._compile_metrics.metrics)
         if self._compile_loss is not None and self._compile_loss.built:
             out.extend(self._compile_loss.metrics)
+        seen = {id(m) for m in out}
+        for m in self._held_metrics():
+            if id(m) not in seen:
+                seen.add(id(m))
+                out.append(m)
         return out
+
+    def _held_metrics(self):
+        """Metrics a subclassed model holds as attributes (`self.tracker = Mean(name=...)`,
+        updated in call or train_step): reported and reset too, as in Keras."""
+        return [v for v in self.__dict__.values() if isinstance(v, metrics_module.Metric)]
 
     @property
     def metrics_names(self):
@@ -299,6 +309,8 @@ class Trainer:
         if not self._compile_metrics.built:
             with backend.no_grad():
                 self._build_compiled(y, self(x, training=False))
+            for m in self._held_metrics():  # that forward pass only built the losses
+                m.reset_state()
         loss = self._forward_loss(x, y, sw)
         variables = self._trainable_cache
         if variables:
