@@ -174,3 +174,10 @@ def test_keras2_import_path_under_lamina_run(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "scores 3" in done.stdout
+
+
+def test_reached_as_an_attribute_of_keras_wrappers():
+    # Géron ch. 10: keras.wrappers.scikit_learn.KerasRegressor(build_model), no import of it
+    import lamina
+
+    assert lamina.wrappers.scikit_learn.KerasRegressor.__name__ == "KerasRegressor"

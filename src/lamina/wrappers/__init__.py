@@ -20,6 +20,10 @@ def __getattr__(name):
         import importlib
 
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "scikit_learn":  # tf.keras scripts reach it as keras.wrappers.scikit_learn
+        import importlib
+
+        return importlib.import_module("lamina.wrappers.scikit_learn")
     raise AttributeError(f"module 'lamina.wrappers' has no attribute {name!r}")
 
 
