@@ -23,3 +23,26 @@ def test_registered_function():
 
     assert saving.get_registered_name(double) == "tests>double"
     assert saving.deserialize_keras_object(saving.serialize_keras_object(double)) is double
+
+
+def test_a_custom_model_without_get_config_says_what_to_define(tmp_path):
+    # Géron's ResidualRegressor(output_dim) saved without get_config: loading names the fix
+    import numpy as np
+    import pytest
+
+    import lamina
+
+    class Regressor(lamina.Model):
+        def __init__(self, output_dim, **kwargs):
+            super().__init__(**kwargs)
+            self.out = lamina.layers.Dense(output_dim)
+
+        def call(self, inputs):
+            return self.out(inputs)
+
+    model = Regressor(1)
+    model(np.zeros((2, 3), "float32"))
+    model.save(str(tmp_path / "r.keras"))
+    with pytest.raises(TypeError, match=r"output_dim.*define get_config\(\)"):
+        lamina.models.load_model(str(tmp_path / "r.keras"),
+                                 custom_objects={"Regressor": Regressor})

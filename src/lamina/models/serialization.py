@@ -87,10 +87,20 @@ def deserialize_layer(config: dict, custom_objects=None):
     inner = dict(config.get("config") or {})
     from_config = cls.from_config
     with registry.custom_object_scope(custom_objects or {}):
-        if "custom_objects" in inspect.signature(from_config).parameters:
-            layer = from_config(inner, custom_objects=custom_objects)
-        else:
-            layer = from_config(inner)
+        try:
+            if "custom_objects" in inspect.signature(from_config).parameters:
+                layer = from_config(inner, custom_objects=custom_objects)
+            else:
+                layer = from_config(inner)
+        except TypeError as e:
+            if cls.__module__.startswith("lamina."):
+                raise
+            # a user class whose __init__ takes arguments its get_config does not return
+            raise TypeError(
+                f"{cls.__name__}.from_config could not rebuild the {config['class_name']!r} "
+                f"saved here: {e}. Its config holds only {sorted(inner)}; define get_config() "
+                "returning the __init__ arguments (and from_config if they need rebuilding)."
+            ) from e
     build = config.get("build_config")
     if build and not layer.built and hasattr(layer, "build_from_config"):
         layer.build_from_config(build)
