@@ -14,7 +14,9 @@ from lamina.layers.layer import Layer
 class JaxLayer(Layer):
     """Wraps a JAX function as a layer (Keras' ``keras.layers.JaxLayer``): JAX backend only."""
 
-    def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None, **kwargs):
+    def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None,
+                 native_serialization_platforms=None, name=None, trainable=True, dtype=None,
+                 autocast=True, activity_regularizer=None):
         raise ValueError(
             "JaxLayer is only supported with the JAX backend. Current backend: "
             f"{config.backend()}. lamina's JAX backend is not built yet; wrap a torch module "
@@ -24,7 +26,9 @@ class JaxLayer(Layer):
 class FlaxLayer(JaxLayer):
     """Wraps a Flax module as a layer (Keras' ``keras.layers.FlaxLayer``): JAX backend only."""
 
-    def __init__(self, module, method=None, variables=None, **kwargs):
+    def __init__(self, module, method=None, variables=None, name=None, trainable=True,
+                 dtype=None, seed=None, native_serialization_platforms=None, autocast=True,
+                 activity_regularizer=None):
         raise ValueError(
             "FlaxLayer is only supported with the JAX backend (and needs `flax` installed). "
             f"Current backend: {config.backend()}. lamina's JAX backend is not built yet.")
