@@ -256,7 +256,7 @@ def max_epochs() -> int | None:
     >>> import lamina
     >>> lamina.config.set_max_epochs(2); lamina.config.max_epochs()
     2
-    >>> lamina.config.set_max_epochs(None)
+    >>> lamina.config._MAX_EPOCHS = lamina.config._UNSET  # back to KERAS_MAX_EPOCHS, if set
     """
     return _env_cap("KERAS_MAX_EPOCHS") if _MAX_EPOCHS is _UNSET else _MAX_EPOCHS
 
