@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 
 from lamina import config, constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.activations.softmax import Softmax
 from lamina.layers.attention._projection import HeadProjection
+from lamina.layers.attention._query_value_key import QueryValueKeyCall
 from lamina.layers.layer import Layer
 from lamina.layers.regularization.dropout import Dropout
 from lamina.ops.symbolic import SymbolicTensor
@@ -29,7 +29,7 @@ def _additive_mask(mask, dtype):
     return ops.where(mask, ops.zeros((), dtype=dtype), ops.full((), -0.7 * big, dtype=dtype))
 
 
-class GroupQueryAttention(Layer):
+class GroupQueryAttention(QueryValueKeyCall, Layer):
     """Grouped-query attention (Ainslie et al., 2023): ``num_query_heads`` query heads of size
     ``head_dim`` attend over ``num_key_value_heads`` key/value heads, each shared by
     ``num_query_heads // num_key_value_heads`` consecutive query heads.
@@ -54,6 +54,8 @@ class GroupQueryAttention(Layer):
     # Keras' class is GroupedQueryAttention, exported (and configured) as GroupQueryAttention;
     # its saver names the file group after the class: layers/grouped_query_attention/...
     _keras_class_name = "GroupedQueryAttention"
+
+    _call_hint = "gqa(query, value) (self-attention: gqa(x, x))"
 
     def __init__(self, head_dim: int, num_query_heads: int, num_key_value_heads: int,
                  dropout: float = 0.0, use_bias: bool = True, sliding_window: int | None = None,
@@ -149,41 +151,7 @@ class GroupQueryAttention(Layer):
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
         self.built = True
 
-    def get_build_config(self):
-        if self._shapes_dict is None:
-            return None
-        return {"shapes_dict": {k: list(v) for k, v in self._shapes_dict.items()}}
-
-    def build_from_config(self, config):
-        if self.built or not config:
-            return
-        if "shapes_dict" in config:
-            self.build(**{k: tuple(v) for k, v in config["shapes_dict"].items()})
-        elif "input_shape" in config:
-            shape = tuple(config["input_shape"])
-            self.build(shape, shape)
-
     # -- call -------------------------------------------------------------------------------
-
-    def __call__(self, *args, **kwargs):
-        # (query, value, key) by position or by name: given to the base class by position so it
-        # sees the query first; the layer builds from all three shapes
-        args = list(args)
-        tensors = [args[i] if i < len(args) else kwargs.pop(n, None)
-                   for i, n in enumerate(("query", "value", "key"))]
-        query, value, key = (ops.convert_to_tensor(t) if isinstance(t, np.ndarray) else t
-                             for t in tensors)
-        if query is None or value is None:
-            raise ValueError(f"Layer '{self.name}' (GroupQueryAttention) needs `query` and "
-                             "`value` inputs: call it as gqa(query, value) (self-attention: "
-                             "gqa(x, x)).")
-        for name in ("attention_mask", "query_mask", "value_mask", "key_mask"):
-            if isinstance(kwargs.get(name), np.ndarray):
-                kwargs[name] = ops.convert_to_tensor(kwargs[name])
-        if not self.built:
-            self.build(tuple(query.shape), tuple(value.shape),
-                       None if key is None else tuple(key.shape))
-        return super().__call__(query, value, key, *args[3:], **kwargs)
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 import string
 
-import numpy as np
 
 from lamina import config, constraints, initializers, regularizers
 from lamina.ops import kernels as ops  # the training path: no conversion
 from lamina.layers.activations.softmax import Softmax, large_negative
 from lamina.layers.attention._projection import HeadProjection
+from lamina.layers.attention._query_value_key import QueryValueKeyCall
 from lamina.layers.layer import Layer
 from lamina.layers.regularization.dropout import Dropout
 from lamina.ops.symbolic import SymbolicTensor
@@ -36,7 +36,7 @@ def _attention_equations(rank, attn_axes):
     return f"{source},{target}->{product}", f"{product},{source}->{target}", batch_dims
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(QueryValueKeyCall, Layer):
     """Attention of ``query`` over ``value`` (and ``key``) with ``num_heads`` heads.
 
     Weights follow Keras exactly: ``query``/``key``/``value`` kernels ``(dim, num_heads,
@@ -53,6 +53,8 @@ class MultiHeadAttention(Layer):
     """
 
     supports_masking = True
+
+    _call_hint = "mha(query, value) (self-attention: mha(x, x))"
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
                  output_shape=None, attention_axes=None, sliding_window=None,
@@ -195,42 +197,7 @@ class MultiHeadAttention(Layer):
         self.output_dense.build(query_shape[:-1] + (heads, self._value_dim))
         self.built = True
 
-    def get_build_config(self):
-        if self._shapes_dict is None:
-            return None
-        return {"shapes_dict": {k: list(v) for k, v in self._shapes_dict.items()}}
-
-    def build_from_config(self, config):
-        if self.built or not config:
-            return
-        if "shapes_dict" in config:
-            self.build(**{k: tuple(v) for k, v in config["shapes_dict"].items()})
-        elif "input_shape" in config:
-            shape = tuple(config["input_shape"])
-            self.build(shape, shape)
-
     # -- call -------------------------------------------------------------------------------
-
-    def __call__(self, *args, **kwargs):
-        # (query, value, key) may come by position or by name; give them by position so the
-        # base class sees the query first, and build from all three shapes.
-        args = list(args)
-        tensors = []
-        for i, name in enumerate(("query", "value", "key")):
-            tensors.append(args[i] if i < len(args) else kwargs.pop(name, None))
-        rest = args[3:]
-        query, value, key = (ops.convert_to_tensor(t) if isinstance(t, np.ndarray) else t
-                             for t in tensors)
-        if value is None:
-            raise ValueError(f"Layer '{self.name}' (MultiHeadAttention) needs a `value` input: "
-                             "call it as mha(query, value) (self-attention: mha(x, x)).")
-        for name in ("attention_mask", "query_mask", "value_mask", "key_mask"):
-            if isinstance(kwargs.get(name), np.ndarray):
-                kwargs[name] = ops.convert_to_tensor(kwargs[name])
-        if not self.built:
-            self.build(tuple(query.shape), tuple(value.shape),
-                       None if key is None else tuple(key.shape))
-        return super().__call__(query, value, key, *rest, **kwargs)
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
