@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina import ops
+from lamina.ops import kernels as ops  # the call path: no argument conversion
 
 _MASKS = ("attention_mask", "query_mask", "value_mask", "key_mask")
 
