@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from lamina import tree
 from lamina.backend import core
 from lamina.callbacks.callback import Callback
 
@@ -58,17 +59,6 @@ def _nonfinite_count(value) -> int:
     return int(array.size - np.count_nonzero(np.isfinite(array)))
 
 
-def _leaves(value):
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _leaves(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _leaves(v)
-    elif value is not None:
-        yield value
-
-
 def nonfinite_report(model, data=None) -> str:
     """Where NaN/Inf values are: the given data (inputs, targets, sample weights) or weights.
 
@@ -79,7 +69,8 @@ def nonfinite_report(model, data=None) -> str:
     if data is not None:
         parts = data if isinstance(data, tuple) else (data,)
         for name, part in zip(("inputs", "targets", "sample weights"), parts):
-            count = sum(_nonfinite_count(leaf) for leaf in _leaves(part))
+            count = sum(_nonfinite_count(leaf) for leaf in tree.flatten(part)
+                        if leaf is not None)
             if count:
                 found.append(f"the {name} hold {count} NaN/Inf value(s)")
     bad_layers = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import warnings
 
 import numpy as np
@@ -78,16 +77,6 @@ class _LazyLogs(dict):
     def copy(self):
         self._fill()
         return dict(self)
-
-
-def _env_int(name):
-    value = os.environ.get(name)
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
 
 
 class Trainer:
