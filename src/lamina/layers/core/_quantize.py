@@ -136,3 +136,22 @@ def load_variables(layer, store, names):
                 f"{tuple(variable.shape)} in the model, but {tuple(value.shape)} in the file.")
     for variable, value in zip(variables, values):
         variable.assign(value)
+
+
+class QuantizedVariablesMixin:
+    """A quantized layer writes and reads its variables in Keras' order (``_QUANTIZED_FILE``,
+    attribute names); an unquantized one keeps the file code's default (or LoRA's) path."""
+
+    _QUANTIZED_FILE: tuple = ()
+
+    @property
+    def save_own_variables(self):
+        if self.quantization_mode:
+            return lambda store: save_variables(self, store, self._QUANTIZED_FILE)
+        return super().save_own_variables
+
+    @property
+    def load_own_variables(self):
+        if self.quantization_mode:
+            return lambda store: load_variables(self, store, self._QUANTIZED_FILE)
+        return super().load_own_variables

@@ -10,7 +10,7 @@ from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
 
-class Dense(LoraMixin, Layer):
+class Dense(_quantize.QuantizedVariablesMixin, LoraMixin, Layer):
     """``output = activation(dot(input, kernel) + bias)``, kernel of shape ``(in, units)``.
 
     >>> import lamina
@@ -23,6 +23,7 @@ class Dense(LoraMixin, Layer):
     """
 
     kernel = lora_property("kernel")
+    _QUANTIZED_FILE = ("_kernel", "bias", "kernel_scale")  # Keras' int8 file order
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -91,24 +92,6 @@ class Dense(LoraMixin, Layer):
                 f"Layer {type(self).__name__} does not have a `quantize()` method implemented.")
         _quantize.quantize_weight(self, mode, config, axis=0, target="kernel",
                                   scale_name="kernel_scale")
-
-    @property
-    def save_own_variables(self):
-        if self.quantization_mode:
-            return self._save_quantized
-        return LoraMixin.save_own_variables.fget(self)
-
-    @property
-    def load_own_variables(self):
-        if self.quantization_mode:
-            return self._load_quantized
-        return LoraMixin.load_own_variables.fget(self)
-
-    def _save_quantized(self, store):
-        _quantize.save_variables(self, store, ["_kernel", "bias", "kernel_scale"])
-
-    def _load_quantized(self, store):
-        _quantize.load_variables(self, store, ["_kernel", "bias", "kernel_scale"])
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -22,7 +22,7 @@ def _positive_int(value, what):
     return value
 
 
-class Embedding(LoraMixin, Layer):
+class Embedding(_quantize.QuantizedVariablesMixin, LoraMixin, Layer):
     """Rows of an ``(input_dim, output_dim)`` table picked by integer ids.
 
     With ``mask_zero=True`` id 0 is padding: the output carries a mask (``ids != 0``) that
@@ -38,6 +38,7 @@ class Embedding(LoraMixin, Layer):
 
     _lora_target = "embeddings"
     embeddings = lora_property("embeddings")
+    _QUANTIZED_FILE = ("_embeddings", "embeddings_scale")  # Keras' int8 file order
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
@@ -112,24 +113,6 @@ class Embedding(LoraMixin, Layer):
                 f"Layer {type(self).__name__} does not have a `quantize()` method implemented.")
         _quantize.quantize_weight(self, mode, config, axis=-1, target="embeddings",
                                   scale_name="embeddings_scale")
-
-    @property
-    def save_own_variables(self):
-        if self.quantization_mode:
-            return self._save_quantized
-        return LoraMixin.save_own_variables.fget(self)
-
-    @property
-    def load_own_variables(self):
-        if self.quantization_mode:
-            return self._load_quantized
-        return LoraMixin.load_own_variables.fget(self)
-
-    def _save_quantized(self, store):
-        _quantize.save_variables(self, store, ["_embeddings", "embeddings_scale"])
-
-    def _load_quantized(self, store):
-        _quantize.load_variables(self, store, ["_embeddings", "embeddings_scale"])
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
