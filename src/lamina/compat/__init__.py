@@ -8,6 +8,7 @@ trainer and adds the Keras 2 generator methods to Model; ``keras_alias`` serves
 import warnings
 
 from lamina.compat import layers as _layers  # noqa: F401  (Keras 2 layer names)
+from lamina.backend import core
 from lamina.training import trainer as _trainer
 
 
@@ -106,8 +107,6 @@ class _CompiledLoss:
             raise ValueError(f"Model '{model.name}' has no compiled loss: pass loss= to "
                              "compile()")
         if model._loss_tracker is not None:
-            from lamina.backend import core
-
             with core.no_grad():
                 model._loss_tracker.update_state(total.detach(),
                                                  sample_weight=int(y_pred.shape[0]))
@@ -128,8 +127,6 @@ class _CompiledMetrics:
         model = self._model
         if not model._compile_metrics.built:
             model._build_compiled(y_true, y_pred)
-        from lamina.backend import core
-
         with core.no_grad():
             model._compile_metrics.update_state(y_true, y_pred, sample_weight)
 

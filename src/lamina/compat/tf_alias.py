@@ -17,6 +17,8 @@ import os
 import sys
 import warnings
 
+from lamina.compat.keras_alias import _pop_modules
+
 STANDIN = "lamina.compat.tensorflow"
 
 
@@ -130,8 +132,7 @@ def install() -> None:
         _set_tensorflow_numpy(True)  # `output.numpy()` of a tensor under a tape, as TF allows
         _set_user_shape_type(True)  # user layers get tf.TensorShape (`shape.as_list()`)
     if not _FINDER.refuse_keras_only:
-        for name in [n for n in sys.modules if n == "tensorflow" or n.startswith("tensorflow.")]:
-            del sys.modules[name]
+        _pop_modules("tensorflow")
 
 
 def _set_tensorflow_numpy(enabled: bool) -> None:
@@ -156,7 +157,5 @@ def uninstall() -> None:
         if not _FINDER.refuse_keras_only:
             _set_tensorflow_numpy(False)
             _set_user_shape_type(False)
-            for name in [n for n in sys.modules
-                         if n == "tensorflow" or n.startswith("tensorflow.")]:
-                del sys.modules[name]
+            _pop_modules("tensorflow")
     _FINDER = None
